@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+# Entry points of the project; the work is done by scripts/*.sh, which print
+# their own stages with timestamps.  "make help" lists the targets.
+#
+# Passed through to the scripts: KERNEL_SRC (another kernel git tree to use
+# instead of Debian's source), BASE (its ref the series applies to), JOBS.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export KERNEL_SRC BASE JOBS
+
+.PHONY: help deps tree regen check-series test-checks check
+
+help: ## list the targets
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+deps: ## install the Debian packages the project needs
+	@scripts/deps.sh
+
+tree: deps ## make build/linux: the base, and patches/ applied on branch "series"
+	@scripts/tree.sh
+
+regen: ## rewrite patches/ from branch "series" of build/linux
+	@scripts/regen.sh
+
+check-series: deps ## check patches/: applies, checkpatch, bisectable build, kernel-doc
+	@scripts/tree.sh --base
+	@scripts/check-series.sh all
+
+test-checks: deps ## negative test: each check of check-series fails on a broken series
+	@scripts/tree.sh --base
+	@scripts/test-checks.sh
+
+check: deps ## what CI runs: every check, a summary table, "N passed, N failed"
+	@scripts/tree.sh --base
+	@scripts/check.sh

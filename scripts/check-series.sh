@@ -1,0 +1,411 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Checks of the patch series listed in $PATCHES/series:
+#
+#   check-series.sh [apply|checkpatch|build|kernel-doc|all]...   (default: all)
+#
+#   apply       every patch applies with plain "git am" on top of "base"
+#   checkpatch  scripts/checkpatch.pl --strict is silent on every patch
+#   build       bisectability: every commit builds (vmlinux + modules) with
+#               configs/check.config, and W=1 C=1 (gcc + sparse) on the .c
+#               files the series touches shows no warning that base lacks
+#   kernel-doc  scripts/kernel-doc -Wall finds no new warning in the .c/.h
+#               files each commit touches, compared with the files at base
+#
+# Work happens in the worktree $BUILD/check of $TREE's repository (never in
+# $TREE itself); build output goes to $BUILD/o-check and logs to $BUILD/logs.
+# Every failure is one line "FAIL: <patch file>: <check>: ...".  The exit
+# status is non-zero when any check failed.
+#
+# Environment: PATCHES (the series directory), CHECK_CONFIG (the config
+# fragment, default configs/check.config), STRICT_CONFIG=1 (at the tip, also
+# fail on options of the fragment that no Kconfig file defines; by default
+# those are only warned about, options that exist but got lost always fail).
+. "$(dirname "$0")/lib.sh"
+
+WT=$BUILD/check
+OUT=$BUILD/o-check
+FRAG=${CHECK_CONFIG:-$ROOT/configs/check.config}
+STATE=$BUILD/check.state
+
+usage() { die "usage: check-series.sh [apply|checkpatch|build|kernel-doc|all]..."; }
+
+checks=()
+for a in "${@:-all}"; do
+	case $a in
+	apply | checkpatch | build | kernel-doc) checks+=("$a") ;;
+	all) checks+=(apply checkpatch build kernel-doc) ;;
+	*) usage ;;
+	esac
+done
+
+# One run at a time: they share the worktree and the output directory.
+exec {check_lock}>"$BUILD/.check.lock"
+if ! flock -n "$check_lock"; then
+	info "waiting for another check-series.sh run to finish"
+	flock "$check_lock"
+fi
+
+PATCHES=$(cd "$PATCHES" 2>/dev/null && pwd) || die "no series directory ${PATCHES}"
+list=$(series_patches "$PATCHES") || exit 1
+PATCH_FILES=()
+[[ -n $list ]] && mapfile -t PATCH_FILES <<<"$list"
+ensure_worktree "$WT"
+# "base" once for the whole run, even if the tag moves meanwhile.
+BASE_REV=$(git -C "$WT" rev-parse -q --verify 'base^{commit}') || die "$TREE has no tag 'base'"
+
+# Commits of the applied series, COMMITS[i] made from PATCH_FILES[i].
+COMMITS=()
+APPLY_FAILED=
+
+indent() { sed 's/^/    /'; }
+
+fingerprint() {
+	{
+		printf '%s\n' "$BASE_REV"
+		local f
+		for f in "${PATCH_FILES[@]}"; do sha1sum <"$f"; done
+	} | sha1sum | cut -d' ' -f1
+}
+
+# apply_series: git am every patch on base, one at a time, so a failure
+# names its patch.  Saves the commit of each patch in $STATE.
+apply_series() {
+	local f prev head n out i=0
+	rm -f "$STATE"
+	COMMITS=()
+	reset_worktree "$WT" "$BASE_REV"
+	prev=$(git -C "$WT" rev-parse HEAD)
+	for f in "${PATCH_FILES[@]}"; do
+		i=$((i + 1))
+		if ! out=$(git -C "$WT" am -q --committer-date-is-author-date "$f" 2>&1); then
+			fail_patch "$f" "apply: does not apply on base + the $((i - 1)) patches before it (git am)"
+			printf '%s\n' "$out" | indent
+			reset_worktree "$WT" "$BASE_REV"
+			return 1
+		fi
+		head=$(git -C "$WT" rev-parse HEAD)
+		n=$(git -C "$WT" rev-list --count "$prev..$head")
+		if ((n != 1)); then
+			fail_patch "$f" "apply: made $n commits instead of one"
+			reset_worktree "$WT" "$BASE_REV"
+			return 1
+		fi
+		COMMITS+=("$head")
+		prev=$head
+	done
+	{
+		fingerprint
+		for i in "${!COMMITS[@]}"; do
+			printf '%s\t%s\n' "${COMMITS[i]}" "${PATCH_FILES[i]##*/}"
+		done
+	} >"$STATE"
+	return 0
+}
+
+# ensure_applied: reuse the commits of an earlier apply of the same patches
+# on the same base, or apply them now.
+ensure_applied() {
+	local fp c f
+	[[ -n $APPLY_FAILED ]] && return 1
+	if [[ -f $STATE ]] && { read -r fp <"$STATE"; [[ $fp == "$(fingerprint)" ]]; }; then
+		COMMITS=()
+		while IFS=$'\t' read -r c f; do
+			git -C "$WT" cat-file -e "$c^{commit}" 2>/dev/null || { COMMITS=(); break; }
+			COMMITS+=("$c")
+		done < <(tail -n +2 "$STATE")
+		((${#COMMITS[@]} == ${#PATCH_FILES[@]})) && return 0
+	fi
+	info "applying the series in $WT"
+	apply_series && return 0
+	APPLY_FAILED=1
+	return 1
+}
+
+# ---------------------------------------------------------------- apply
+
+check_apply() {
+	info "git am of ${#PATCH_FILES[@]} patches on base"
+	rm -f "$STATE"
+	APPLY_FAILED=
+	if apply_series; then
+		info "series applies: $(git -C "$WT" rev-list --count "$BASE_REV..HEAD") commits"
+		return 0
+	fi
+	APPLY_FAILED=1
+	return 1
+}
+
+# ------------------------------------------------------------ checkpatch
+
+# scripts/spdxcheck.py, which checkpatch runs, needs python3 with ply and
+# git; prefer Debian's python3 when the first python3 on PATH lacks them.
+python_for_checkpatch() {
+	local shim=$BUILD/pyshim
+	python3 -c 'import ply, git' 2>/dev/null && return 0
+	/usr/bin/python3 -c 'import ply, git' 2>/dev/null || return 0
+	mkdir -p "$shim"
+	ln -sf /usr/bin/python3 "$shim/python3"
+	PATH=$shim:$PATH
+}
+
+check_checkpatch() {
+	local f out rc total bad=0
+	python_for_checkpatch
+	for f in "${PATCH_FILES[@]}"; do
+		out=$(cd "$WT" && ./scripts/checkpatch.pl --strict --color=never "$f" 2>&1)
+		rc=$?
+		total=$(grep -E '^total: ' <<<"$out" | tail -1)
+		if ((rc != 0)) || [[ ! $total =~ ^total:\ 0\ errors,\ 0\ warnings,\ 0\ checks ]]; then
+			fail_patch "$f" "checkpatch --strict: ${total:-exit status $rc}"
+			printf '%s\n' "$out" | indent
+			bad=1
+		else
+			info "checkpatch: ${f##*/}: clean"
+		fi
+	done
+	return "$bad"
+}
+
+# ----------------------------------------------------------------- build
+
+BUILD_LOG=$LOGS/check-build.log
+
+# bmake LOG ARGS...: a kernel make in the worktree, into $OUT, output to LOG,
+# serialized with every other kernel build; the time spent waiting for the
+# lock adds up in LOCK_WAIT (the message that it waits stays on stderr).
+LOCK_WAIT=0
+# shellcheck disable=SC2317  # called through with_build_lock
+_locked_kmake() {
+	local log=$1
+	shift
+	LOCK_WAIT=$((LOCK_WAIT + $(date +%s) - _lock_t0))
+	SRC=$WT kmake "$OUT" ARCH="$KARCH" "$@" >"$log" 2>&1
+}
+bmake() {
+	_lock_t0=$(date +%s)
+	with_build_lock _locked_kmake "$@"
+}
+
+# elapsed T0 [WAIT0]: seconds since T0, and the lock wait since WAIT0.
+elapsed() {
+	local w=$((LOCK_WAIT - ${2:-0}))
+	printf '%s' "$(fmt_secs $(($(date +%s) - $1)))"
+	((w >= 3)) && printf ', %s of it waiting for the build lock' "$(fmt_secs "$w")"
+	return 0
+}
+
+# c_files_touched REV...: .c files changed by the given commits.
+c_files_touched() {
+	local c
+	for c; do
+		git -C "$WT" diff-tree -r --no-commit-id --name-only "$c" -- '*.c'
+	done | sort -u
+}
+
+# exists_at REV PATH
+exists_at() { git -C "$WT" cat-file -e "$1:$2" 2>/dev/null; }
+
+# build_step WHO REV KCONFIG-MODE TARGETS...: check out REV, configure and
+# build TARGETS.  WHO is the patch file the failure is blamed on.
+build_step() {
+	local who=$1 rev=$2 mode=$3 step rc
+	shift 3
+	step=$(mktemp)
+	reset_worktree "$WT" "$rev"
+	printf '\n### %s: %s (%s)\n' "$(date +%T)" "${who##*/}" "$rev" >>"$BUILD_LOG"
+	SRC=$WT "$ROOT/scripts/kconfig.sh" "$mode" "$OUT" "$FRAG" >"$step" 2>&1
+	rc=$?
+	cat "$step" >>"$BUILD_LOG"
+	[[ $mode == --allow-missing ]] || grep -E '^kconfig: (note|warning):' "$step" >&2
+	if ((rc == 2)); then
+		# Options of the fragment did not survive: say so, build anyway.
+		grep '^kconfig: FAIL: ' "$step" | while IFS= read -r l; do
+			fail_patch "$who" "build: config: ${l#kconfig: FAIL: }"
+		done
+		BUILD_BAD=1
+	elif ((rc != 0)); then
+		fail_patch "$who" "build: configuration failed"
+		tail -30 "$step" | indent
+		rm -f "$step"
+		return 1
+	fi
+	if ! bmake "$step" "$@"; then
+		cat "$step" >>"$BUILD_LOG"
+		fail_patch "$who" "build: 'make $*' failed; last lines (log: $BUILD_LOG):"
+		tail -30 "$step" | indent
+		rm -f "$step"
+		return 1
+	fi
+	cat "$step" >>"$BUILD_LOG"
+	rm -f "$step"
+	return 0
+}
+
+# extra_warnings WHO RESULT FILE...: rebuild with W=1 C=1 the objects of
+# those .c files that this configuration builds; write their normalized
+# warnings, sorted, to RESULT.
+extra_warnings() {
+	local who=$1 result=$2 f objs=() step
+	shift 2
+	: >"$result"
+	for f; do
+		if [[ -f $OUT/${f%.c}.o ]]; then
+			objs+=("${f%.c}.o")
+			rm -f "$OUT/${f%.c}.o"
+		else
+			printf '(W=1 C=1: %s is not built in this configuration)\n' "$f" >>"$BUILD_LOG"
+		fi
+	done
+	((${#objs[@]})) || return 0
+	step=$(mktemp)
+	# One job, so that diagnostics of two compilers never interleave.
+	if ! JOBS=1 bmake "$step" W=1 C=1 "${objs[@]}"; then
+		cat "$step" >>"$BUILD_LOG"
+		fail_patch "$who" "build: 'make W=1 C=1 ${objs[*]}' failed:"
+		tail -30 "$step" | indent
+		rm -f "$step"
+		return 1
+	fi
+	printf '(W=1 C=1: %s)\n' "${objs[*]}" >>"$BUILD_LOG"
+	cat "$step" >>"$BUILD_LOG"
+	norm_diag "$WT" "$OUT" "$(realpath -m --relative-to="$OUT" "$WT")" <"$step" |
+		sort >"$result"
+	rm -f "$step"
+}
+
+check_build() {
+	local n i f f2 c t0 tstep wstep targets mode files=() all_c=() base_c=() now_c=()
+	local base_warn cur_warn new
+	ensure_applied || { msg "build: skipped, the series does not apply"; return 1; }
+	n=${#COMMITS[@]}
+	BUILD_BAD=0
+	: >"$BUILD_LOG"
+	t0=$(date +%s)
+	info "build: base and $n commits in $OUT (log: $BUILD_LOG)"
+
+	if ((n)); then mapfile -t all_c < <(c_files_touched "${COMMITS[@]}"); fi
+	for f in "${all_c[@]}"; do exists_at "$BASE_REV" "$f" && base_c+=("$f"); done
+
+	# The base: full build, then the baseline of W=1 C=1 warnings.
+	tstep=$(date +%s) wstep=$LOCK_WAIT
+	mode=--allow-missing
+	targets=(vmlinux modules)
+	if ((n == 0)); then
+		mode=--allow-undefined
+		[[ ${STRICT_CONFIG:-0} == 1 ]] && mode=--strict
+		targets=(all)
+	fi
+	if ! build_step "base" "$BASE_REV" "$mode" "${targets[@]}"; then
+		msg "build: base does not build: nothing else checked"
+		return 1
+	fi
+	base_warn=$(mktemp)
+	extra_warnings base "$base_warn" "${base_c[@]}" || { rm -f "$base_warn"; return 1; }
+	info "[0/$n] base: ok, $(wc -l <"$base_warn") W=1/sparse warnings in the baseline ($(elapsed "$tstep" "$wstep"))"
+
+	cur_warn=$(mktemp)
+	for ((i = 0; i < n; i++)); do
+		c=${COMMITS[i]} f=${PATCH_FILES[i]}
+		tstep=$(date +%s) wstep=$LOCK_WAIT
+		mode=--allow-missing
+		targets=(vmlinux modules)
+		if ((i == n - 1)); then
+			mode=--allow-undefined
+			[[ ${STRICT_CONFIG:-0} == 1 ]] && mode=--strict
+			targets=(all)
+		fi
+		if ! build_step "$f" "$c" "$mode" "${targets[@]}"; then
+			info "[$((i + 1))/$n] ${f##*/}: FAILED ($(elapsed "$tstep" "$wstep"))"
+			BUILD_BAD=1
+			break
+		fi
+		mapfile -t files < <(c_files_touched "${COMMITS[@]:0:i+1}")
+		now_c=()
+		for f2 in "${files[@]}"; do exists_at "$c" "$f2" && now_c+=("$f2"); done
+		if ! extra_warnings "$f" "$cur_warn" "${now_c[@]}"; then
+			BUILD_BAD=1
+			break
+		fi
+		new=$(comm -13 "$base_warn" "$cur_warn")
+		if [[ -n $new ]]; then
+			while IFS= read -r l; do fail_patch "$f" "build: new W=1/sparse warning: $l"; done <<<"$new"
+			BUILD_BAD=1
+			info "[$((i + 1))/$n] ${f##*/}: new warnings ($(elapsed "$tstep" "$wstep"))"
+		else
+			info "[$((i + 1))/$n] ${f##*/}: ok ($(elapsed "$tstep" "$wstep"))"
+		fi
+	done
+	rm -f "$base_warn" "$cur_warn"
+	info "build: done in $(elapsed "$t0")"
+	return "$BUILD_BAD"
+}
+
+# ------------------------------------------------------------ kernel-doc
+
+# kdoc_warnings DIR PATH: normalized kernel-doc -Wall warnings of DIR/PATH.
+kdoc_warnings() {
+	[[ -f $1/$2 ]] || return 0
+	(cd "$1" && "$WT/scripts/kernel-doc" -none -Wall "$2" 2>&1) |
+		norm_diag "$1" | sort
+}
+
+check_kernel_doc() {
+	local i c f p tmp new bad=0 paths
+	ensure_applied || { msg "kernel-doc: skipped, the series does not apply"; return 1; }
+	tmp=$(mktemp -d)
+	for i in "${!COMMITS[@]}"; do
+		c=${COMMITS[i]} f=${PATCH_FILES[i]}
+		mapfile -t paths < <(git -C "$WT" diff-tree -r --no-commit-id --name-only \
+			--diff-filter=d "$c" -- '*.c' '*.h')
+		for p in "${paths[@]}"; do
+			rm -rf "$tmp/base" "$tmp/new"
+			mkdir -p "$tmp/base/$(dirname "$p")" "$tmp/new/$(dirname "$p")"
+			git -C "$WT" show "$c:$p" >"$tmp/new/$p"
+			exists_at "$BASE_REV" "$p" && git -C "$WT" show "$BASE_REV:$p" >"$tmp/base/$p"
+			new=$(comm -13 <(kdoc_warnings "$tmp/base" "$p") <(kdoc_warnings "$tmp/new" "$p"))
+			if [[ -n $new ]]; then
+				while IFS= read -r l; do fail_patch "$f" "kernel-doc: $l"; done <<<"$new"
+				bad=1
+			fi
+		done
+		info "kernel-doc: ${f##*/}: ${#paths[@]} .c/.h files checked"
+	done
+	rm -rf "$tmp"
+	return "$bad"
+}
+
+# ------------------------------------------------------------------ main
+
+run_one() {
+	case $1 in
+	apply) check_apply ;;
+	checkpatch) check_checkpatch ;;
+	build) check_build ;;
+	kernel-doc) check_kernel_doc ;;
+	esac
+}
+
+declare -A verdict=()
+order=()
+for chk in "${checks[@]}"; do
+	[[ -v verdict[$chk] ]] || order+=("$chk")
+	verdict[$chk]=
+done
+failed=0
+info "series: ${#PATCH_FILES[@]} patches from $PATCHES"
+for chk in "${order[@]}"; do
+	stage "check-series: $chk"
+	if run_one "$chk"; then
+		verdict[$chk]=PASS
+	else
+		verdict[$chk]=FAIL
+		failed=1
+	fi
+	stage_done "${verdict[$chk]}"
+done
+
+summary=
+for chk in "${order[@]}"; do summary+="$chk ${verdict[$chk]}, "; done
+info "check-series: ${summary%, }"
+exit $failed

@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Driver of "make check" (and so of CI): runs every stage below with run_check
+# from lib.sh, which never stops at a failure, then prints a table of the
+# stages (name, PASS/FAIL, seconds) and a last line "N passed, N failed".
+# The exit status is non-zero if any stage failed.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT" || exit 1
+
+# Each entry: a stage name, then the command (run from the project root).
+STAGES=(
+	"series-apply       scripts/check-series.sh apply"
+	"series-checkpatch  scripts/check-series.sh checkpatch"
+	"series-build       scripts/check-series.sh build"
+	"series-kernel-doc  scripts/check-series.sh kernel-doc"
+	"kunit-um           scripts/kunit.sh --series --arch um"
+	"kunit-x86_64-kasan scripts/kunit.sh --series --arch x86_64"
+	"kunit-unpatched    scripts/kunit-unpatched.sh"
+	"negative-tests     scripts/test-checks.sh"
+)
+
+: >"$RESULTS"
+t0=$(date +%s)
+for entry in "${STAGES[@]}"; do
+	read -r -a words <<<"$entry"
+	((${#words[@]} >= 2)) || die "check.sh: stage '$entry' has no command"
+	run_check "${words[0]}" "${words[@]:1}"
+done
+
+passed=0 failed=0
+printf '\n%-24s %-6s %8s\n' STAGE RESULT SECONDS
+while IFS=$'\t' read -r verdict name secs _; do
+	printf '%-24s %-6s %8s\n' "$name" "$verdict" "$secs"
+	if [[ $verdict == PASS ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+done <"$RESULTS"
+printf '%-24s %-6s %8s\n' total "" $(($(date +%s) - t0))
+printf '%d passed, %d failed\n' "$passed" "$failed"
+((failed == 0))

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The main job: apply the series, build it, boot it under QEMU (x86_64,
+# KASAN, lockdep, two CPUs) and run its KUnit suites; then do the same
+# with the unpatched code plus only the seam and the tests
+# (kunit/base-variant), and print, case by case, what the series changes.
+#
+# The first run builds two kernels: about 25 minutes on two cores.  Later
+# runs reuse build/ and ccache.
+. "$(dirname "$0")/lib.sh"
+
+T0=$(date +%s)
+stage "apply patches/ onto the base (build/check)"
+"$ROOT/scripts/check-series.sh" apply >/dev/null || die "the series does not apply"
+stage_done
+
+stage "make the unpatched variant: base + seam + tests (build/base-variant)"
+variant=$("$ROOT/scripts/base-variant.sh") || die "could not make the base variant"
+stage_done
+
+suites=()
+for d in "$ROOT"/kunit/*/; do
+	[[ -f $d/.kunitconfig ]] && suites+=("$(basename "$d")")
+done
+
+stage "build and boot the series under QEMU, run the KUnit suites"
+SRC=$BUILD/check "$ROOT/scripts/kunit.sh" --arch x86_64 "${suites[@]}"
+patched_rc=$?
+stage_done "$( ((patched_rc == 0)) && echo passed || echo FAILED)"
+
+stage "build and boot the unpatched code under QEMU, run the same suites"
+SRC=$variant "$ROOT/scripts/kunit.sh" --arch x86_64 "${suites[@]}"
+base_rc=$?
+stage_done "$( ((base_rc == 0)) && echo 'passed (nothing to fix?)' || echo 'failed, as expected')"
+
+rc=0
+for s in "${suites[@]}"; do
+	printf '\n==> suite %s: cases whose verdict the series changes\n' "$s"
+	python3 "$ROOT/scripts/kunit-compare.py" \
+		"$BUILD/logs/kunit-x86_64-check-$s.log" \
+		"$BUILD/logs/kunit-x86_64-$(basename "$variant")-$s.log" || rc=1
+done
+((patched_rc == 0)) || rc=1
+printf '\nlogs: %s/logs/  total time: %s\n' "$BUILD" "$(fmt_secs $(($(date +%s) - T0)))"
+exit $rc

@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run the project's KUnit suites with the kernel's kunit.py.
+#
+#   kunit.sh [--series] [--arch um|x86_64|all] [SUITE...]
+#
+# --series tests patches/ as committed: it applies them in build/check
+# (scripts/check-series.sh apply) and tests that tree.
+# SUITE is a directory under kunit/ holding a .kunitconfig (default: all).
+# um runs them under User Mode Linux; x86_64 runs them under QEMU with
+# kunit/debug.config (KASAN with kasan_multi_shot, lockdep, debug objects)
+# and two CPUs.  Besides kunit.py's verdict, the kernel log is scanned for
+# reports that do not fail a KUnit case by themselves (KASAN, lockdep or a
+# WARNING in a kworker); any one of them fails the run.
+#
+# SRC selects the kernel tree to test (default: $TREE).  Build directories
+# are build/kunit-<arch>-<tree name> and are kept between runs.
+. "$(dirname "$0")/lib.sh"
+
+arch=all
+series=0
+while [[ ${1:-} == --* ]]; do
+	case $1 in
+	--series) series=1; shift ;;
+	--arch) arch=$2; shift 2 ;;
+	*) die "unknown option $1" ;;
+	esac
+done
+if ((series)); then
+	"$ROOT/scripts/check-series.sh" apply >/dev/null || die "patches/ does not apply"
+	SRC=$BUILD/check
+fi
+SRC=${SRC:-$TREE}
+
+suites=("$@")
+if ((${#suites[@]} == 0)); then
+	for d in "$ROOT"/kunit/*/; do
+		[[ -f $d/.kunitconfig ]] && suites+=("$(basename "$d")")
+	done
+fi
+((${#suites[@]})) || die "no suites under kunit/"
+
+case $arch in
+all) arches=(um x86_64) ;;
+um | x86_64) arches=("$arch") ;;
+*) die "--arch must be um, x86_64 or all" ;;
+esac
+
+# Known reports that are not the series' business: UML's virt-pci, which
+# kunit.py's default UML config enables, warns at boot when no virtio PCI
+# device is configured (6.12).
+ALLOWED='virt-pci\.c:[0-9]+ um_pci_init'
+
+# Reports that must never appear in a test kernel's log.
+SPLATS='BUG:|WARNING:|Oops|general protection fault|Kernel panic|UBSAN:|ODEBUG:|INFO: (possible|inconsistent|trying to register|suspicious RCU|task .* blocked)|circular locking|hung_task'
+
+run_one() {
+	local arch=$1 suite=$2 bdir args log rc
+	bdir=$BUILD/kunit-$arch-$(basename "$SRC")
+	args=(run --kunitconfig="$ROOT/kunit/$suite" --build_dir="$bdir"
+	      --jobs="$JOBS" --make_options="CC=ccache gcc" --timeout=1200)
+	if [[ $arch == x86_64 ]]; then
+		args+=(--arch=x86_64 --kunitconfig="$ROOT/kunit/debug.config"
+		       --kernel_args=kasan_multi_shot --qemu_args=-smp
+		       --qemu_args=2)
+	fi
+	log=$BUILD/logs/kunit-$arch-$(basename "$SRC")-$suite.log
+	mkdir -p "$BUILD/logs"
+	info "kunit $suite on $arch: building (first build: several minutes) and running"
+	(cd "$SRC" && python3 tools/testing/kunit/kunit.py "${args[@]}") >"$log" 2>&1
+	rc=$?
+	# kunit.py's own summary: the parsed results.
+	sed -n '/^\[..:..:..\] =\+ /,$p' "$log" | sed 's/^\[..:..:..\] //' >&2
+	if ((rc != 0)); then
+		msg "FAIL: kunit $suite on $arch (kunit.py exit $rc; log: $log)"
+		grep -q 'Testing complete' "$log" || tail -30 "$log" >&2
+		return 1
+	fi
+	if grep -E "$SPLATS" "$bdir/test.log" | grep -vE "$ALLOWED" \
+		>"$BUILD/logs/kunit-$arch-$(basename "$SRC")-$suite.splats"; then
+		msg "FAIL: kunit $suite on $arch: the kernel log has reports:"
+		head -20 "$BUILD/logs/kunit-$arch-$(basename "$SRC")-$suite.splats" >&2
+		msg "(full kernel log: $bdir/test.log)"
+		return 1
+	fi
+	grep -q 'Testing complete' "$log" || { msg "FAIL: no test results"; return 1; }
+	return 0
+}
+
+fail=0
+for a in "${arches[@]}"; do
+	for s in "${suites[@]}"; do
+		with_build_lock run_one "$a" "$s" || fail=1
+	done
+done
+exit $fail

@@ -1,0 +1,199 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Common helpers for the project's scripts.  Source it; do not run it.
+#
+# Paths (all overridable from the environment):
+#   ROOT        the project checkout
+#   BUILD       scratch space, git-ignored            ($ROOT/build)
+#   TREE        the kernel tree the series is edited in ($BUILD/linux)
+#   PATCHES     the series directory                   ($ROOT/patches)
+#   KERNEL_SRC  another kernel git tree to use instead of Debian's source
+#   BASE        the ref in KERNEL_SRC the series applies to (default HEAD)
+
+set -o pipefail
+
+# Debian's python3 first: checkpatch's SPDX check needs its python3-ply and
+# python3-git, which another python3 on PATH (pyenv, a venv) lacks.
+export PATH=/usr/bin:/bin:$PATH
+
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+TREE=${TREE:-$BUILD/linux}
+PATCHES=${PATCHES:-$ROOT/patches}
+DEBIAN_SRC_TARBALL=${DEBIAN_SRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+JOBS=${JOBS:-$(nproc)}
+SERIES_BRANCH=${SERIES_BRANCH:-series}
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+# Let worktrees at different paths share cache entries.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
+export CCACHE_NOHASHDIR=1
+# Reproducible commits: git am uses the patch dates; the committer is us.
+export GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-kmod-umh-series}
+export GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-kmod-umh-series@localhost}
+
+mkdir -p "$BUILD"
+
+_T0_SCRIPT=$(date +%s)
+
+msg()  { printf '%s\n' "$*" >&2; }
+info() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# fmt_secs SECONDS -> "1m23s"
+fmt_secs() {
+	local s=$1
+	if ((s >= 60)); then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "$s"; fi
+}
+
+# stage NAME: announce a stage; stage_done prints its elapsed time.
+_STAGE_NAME=
+_STAGE_T0=0
+stage() {
+	_STAGE_NAME=$*
+	_STAGE_T0=$(date +%s)
+	printf '\n==> [%s] %s\n' "$(date +%H:%M:%S)" "$_STAGE_NAME" >&2
+}
+stage_done() {
+	local status=${1:-ok}
+	printf '<== %s: %s (%s)\n' "$_STAGE_NAME" "$status" \
+		"$(fmt_secs $(($(date +%s) - _STAGE_T0)))" >&2
+}
+
+# Results of make check, one line per check: "PASS|FAIL<TAB>name<TAB>secs<TAB>detail"
+RESULTS=${RESULTS:-$BUILD/results.tsv}
+
+record() {
+	local verdict=$1 name=$2 secs=$3 detail=${4:-}
+	printf '%s\t%s\t%s\t%s\n' "$verdict" "$name" "$secs" "$detail" >>"$RESULTS"
+}
+
+# run_check NAME CMD...: run one check as a stage, record PASS/FAIL, never abort.
+run_check() {
+	local name=$1 rc t0
+	shift
+	stage "$name"
+	t0=$(date +%s)
+	"$@"
+	rc=$?
+	if ((rc == 0)); then
+		stage_done PASS
+		record PASS "$name" $(($(date +%s) - t0))
+	else
+		stage_done "FAIL (exit $rc)"
+		record FAIL "$name" $(($(date +%s) - t0)) "exit $rc"
+	fi
+	return 0
+}
+
+# with_build_lock CMD...: only one kernel build at a time on this machine.
+# Re-entrant: a script run under the lock (KMOD_SERIES_BUILD_LOCK set)
+# does not take it again.
+with_build_lock() {
+	local lock=$BUILD/.build.lock
+	if [[ -n ${KMOD_SERIES_BUILD_LOCK:-} ]]; then
+		"$@"
+		return
+	fi
+	exec {_lockfd}>"$lock"
+	if ! flock -n "$_lockfd"; then
+		info "waiting for another kernel build to finish ($lock)"
+		flock "$_lockfd"
+	fi
+	KMOD_SERIES_BUILD_LOCK=1 "$@"
+	local rc=$?
+	exec {_lockfd}>&-
+	return $rc
+}
+
+# series_patches [DIR]: patch files of the series, in order.
+series_patches() {
+	local dir=${1:-$PATCHES} p
+	[[ -f $dir/series ]] || die "$dir/series not found"
+	while read -r p _; do
+		[[ -z $p || $p == \#* ]] && continue
+		[[ -f $dir/$p ]] || die "$dir/series names $p, which does not exist"
+		printf '%s\n' "$dir/$p"
+	done <"$dir/series"
+}
+
+# A git command in the kernel tree.
+tgit() { git -C "$TREE" "$@"; }
+
+# kmake ODIR [ARGS...]: make in the tree's worktree $SRC with O=ODIR and ccache.
+kmake() {
+	local odir=$1
+	shift
+	make -s -C "${SRC:-$TREE}" O="$odir" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+}
+
+# --- Added for the series checks (check-series.sh, kconfig.sh, test-checks.sh) ---
+
+# The architecture of every kernel build and configuration of the checks.
+KARCH=${KARCH:-x86_64}
+# Logs of the checks.
+LOGS=${LOGS:-$BUILD/logs}
+mkdir -p "$LOGS"
+# When a script runs from "make check", the outer make's flags (jobserver,
+# command-line variables) must not leak into the kernel's make.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+
+# fail_patch FILE MSG...: the one format every check failure is reported in.
+fail_patch() {
+	local file=$1
+	shift
+	printf 'FAIL: %s: %s\n' "${file##*/}" "$*"
+}
+
+# ensure_worktree DIR: a detached worktree of $TREE's repository at DIR,
+# created at "base" once and reused afterwards.
+ensure_worktree() {
+	local dir=$1
+	if [[ -e $dir/.git ]] && git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		return 0
+	fi
+	[[ -e $dir ]] && die "$dir exists but is not a worktree of $TREE: remove it"
+	tgit rev-parse -q --verify base >/dev/null || die "$TREE has no tag 'base': run 'make tree'"
+	tgit worktree prune
+	info "creating worktree $dir"
+	tgit worktree add -q --detach "$dir" base >&2 || die "git worktree add $dir failed"
+}
+
+# reset_worktree DIR [REF]: abort a half-done git am, check out REF
+# (default base) detached and drop untracked files.
+reset_worktree() {
+	local dir=$1 ref=${2:-base} gd
+	gd=$(git -C "$dir" rev-parse --absolute-git-dir) || die "$dir is not a git tree"
+	if [[ -d $gd/rebase-apply ]]; then
+		git -C "$dir" am --abort >/dev/null 2>&1 || rm -rf "$gd/rebase-apply"
+	fi
+	git -C "$dir" checkout -q -f --detach "$ref" || die "checkout of $ref in $dir failed"
+	git -C "$dir" clean -fdq
+}
+
+# norm_diag SRCDIR [ODIR...] < diagnostics: the warning/error lines of gcc,
+# sparse and kernel-doc, each with sparse's indented continuation lines
+# ("expected ...", "got ...") joined to it, without line/column numbers or
+# the absolute prefixes SRCDIR and ODIR, so they compare across commits.
+norm_diag() {
+	local sed_args=() d
+	for d in "$@"; do
+		[[ -n $d ]] || continue
+		sed_args+=(-e "s|${d%/}/||g")
+		d=$(cd "$d" 2>/dev/null && pwd -P) && sed_args+=(-e "s|${d%/}/||g")
+	done
+	awk '
+		/(warning|error|Error):/ { if (cur != "") print cur; cur = $0; next }
+		cur != "" && /^[^ ]+:[0-9]+(:[0-9]+)?:   +[^ ]/ {
+			sub(/^[^ ]+:[0-9]+(:[0-9]+)?: +/, "")
+			cur = cur " | " $0
+			next
+		}
+		{ if (cur != "") print cur; cur = "" }
+		END { if (cur != "") print cur }
+	' | sed "${sed_args[@]}" \
+		-e 's|^\(\.\.\{0,1\}/\)*||' \
+		-e 's|:[0-9]\+:[0-9]\+:|:|g' -e 's|:[0-9]\+:|:|g' \
+		-e 's|[[:space:]]\+$||'
+}

@@ -1,0 +1,212 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Negative test of the series checks: each check of check-series.sh must
+# fail on a series that is broken in the way it looks for, and must name the
+# broken patch file.  For every check, a corrupted copy of the series in
+# $PATCHES is made under $BUILD/negtest/<check>/, "check-series.sh <check>"
+# runs with PATCHES pointing at it, and the case passes only if that exits
+# non-zero and prints "FAIL: <the corrupted patch file>: ...".
+#
+#   apply       a context line of the last patch is changed
+#   checkpatch  } the commit of the last patch that touches a .c file gets,
+#   build       } appended to that file: a line against the coding style, a
+#   kernel-doc  } line that does not compile, or a function whose kernel-doc
+#                 names the wrong parameter.  The commits are made with git in
+#                 the worktree $BUILD/negtest/wt and written out with git
+#                 format-patch under the real series' file names.
+#
+# Prints a TAP-like line per case, then "N passed, N failed".
+. "$(dirname "$0")/lib.sh"
+
+NEG=$BUILD/negtest
+WT=$NEG/wt
+CHECKS=(apply checkpatch build kernel-doc)
+
+PATCHES=$(cd "$PATCHES" 2>/dev/null && pwd) || die "no series directory ${PATCHES}"
+list=$(series_patches "$PATCHES") || exit 1
+PATCH_FILES=()
+[[ -n $list ]] && mapfile -t PATCH_FILES <<<"$list"
+n=${#PATCH_FILES[@]}
+
+printf '1..%d\n' "${#CHECKS[@]}"
+if ((n == 0)); then
+	for i in "${!CHECKS[@]}"; do
+		printf 'ok %d - %s # SKIP the series is empty\n' $((i + 1)) "${CHECKS[i]}"
+	done
+	printf '0 passed, 0 failed, %d skipped\n' "${#CHECKS[@]}"
+	exit 0
+fi
+
+mkdir -p "$NEG"
+for c in "${CHECKS[@]}"; do rm -rf "${NEG:?}/$c"; done
+ensure_worktree "$WT"
+BASE_REV=$(git -C "$WT" rev-parse -q --verify 'base^{commit}') || die "$TREE has no tag 'base'"
+
+# The series applied in the scratch worktree: COMMITS[i] from PATCH_FILES[i].
+COMMITS=()
+apply_in_wt() {
+	local f
+	reset_worktree "$WT" "$BASE_REV"
+	for f in "${PATCH_FILES[@]}"; do
+		git -C "$WT" am -q --committer-date-is-author-date "$f" >/dev/null 2>&1 || {
+			reset_worktree "$WT" "$BASE_REV"
+			return 1
+		}
+		COMMITS+=("$(git -C "$WT" rev-parse HEAD)")
+	done
+}
+
+# The last commit touching a .c file that still exists at the tip; among
+# its files, one that the check configuration builds if there is one.
+TARGET_I='' TARGET_FILE=''
+pick_target() {
+	local i f files
+	for ((i = n - 1; i >= 0; i--)); do
+		mapfile -t files < <(git -C "$WT" diff-tree -r --no-commit-id --name-only \
+			--diff-filter=d "${COMMITS[i]}" -- '*.c')
+		TARGET_FILE=
+		for f in "${files[@]}"; do
+			git -C "$WT" cat-file -e "${COMMITS[n - 1]}:$f" 2>/dev/null || continue
+			[[ -z $TARGET_FILE ]] && TARGET_FILE=$f
+			if [[ -f $BUILD/o-check/${f%.c}.o ]]; then
+				TARGET_FILE=$f
+				break
+			fi
+		done
+		if [[ -n $TARGET_FILE ]]; then
+			TARGET_I=$i
+			return 0
+		fi
+	done
+	return 1
+}
+
+# corrupt_commit DIR TEXT: the series with TEXT appended to $TARGET_FILE in
+# commit $TARGET_I, written to DIR under the real file names.
+corrupt_commit() {
+	local dir=$1 text=$2 out i files
+	reset_worktree "$WT" "${COMMITS[TARGET_I]}"
+	printf '%s\n' "$text" >>"$WT/$TARGET_FILE"
+	git -C "$WT" commit -q -a --amend --no-edit || return 1
+	for ((i = TARGET_I + 1; i < n; i++)); do
+		git -C "$WT" cherry-pick -q "${COMMITS[i]}" >/dev/null 2>&1 || {
+			msg "could not replay ${PATCH_FILES[i]##*/} on top of the corrupted commit"
+			git -C "$WT" cherry-pick --abort >/dev/null 2>&1
+			return 1
+		}
+	done
+	i=$(git -C "$WT" rev-list --count "$BASE_REV..HEAD")
+	((i == n)) || { msg "the corrupted series has $i commits, not $n"; return 1; }
+	mkdir -p "$dir/.fp"
+	out=$(git -C "$WT" -c diff.noprefix=false -c diff.mnemonicPrefix=false \
+		-c format.signOff=false format-patch -q --no-signature -o "$dir/.fp" "$BASE_REV..HEAD" 2>&1) || {
+		msg "$out"
+		return 1
+	}
+	mapfile -t files < <(find "$dir/.fp" -name '*.patch' | sort)
+	((${#files[@]} == n)) || { msg "format-patch wrote ${#files[@]} patches, not $n"; return 1; }
+	for i in "${!files[@]}"; do mv "${files[i]}" "$dir/${PATCH_FILES[i]##*/}"; done
+	rmdir "$dir/.fp"
+	cp "$PATCHES/series" "$dir/series"
+}
+
+# corrupt_context DIR: the series with a context line of the last patch changed.
+corrupt_context() {
+	local dir=$1 f last=${PATCH_FILES[n - 1]}
+	mkdir -p "$dir"
+	for f in "${PATCH_FILES[@]}"; do cp "$f" "$dir/"; done
+	cp "$PATCHES/series" "$dir/series"
+	awk '
+		/^diff --git / { hunk = 0 }
+		/^@@ / { hunk = 1; print; next }
+		hunk && !done && /^ / {
+			print " kmod-series negative test: this line is not in the file"
+			done = 1
+			next
+		}
+		{ print }
+		END { exit !done }
+	' "$last" >"$dir/${last##*/}" || { msg "${last##*/} has no context line to change"; return 1; }
+}
+
+passed=0 failed=0 num=0
+result() {
+	local ok=$1 what=$2
+	num=$((num + 1))
+	if ((ok)); then
+		passed=$((passed + 1))
+		printf 'ok %d - %s\n' "$num" "$what"
+	else
+		failed=$((failed + 1))
+		printf 'not ok %d - %s\n' "$num" "$what"
+	fi
+}
+
+# run_case CHECK DIR BLAMED: check-series.sh CHECK on the copy in DIR must
+# fail and name BLAMED.
+run_case() {
+	local chk=$1 dir=$2 blamed=${3##*/} rc log=$2/check-series.log t0
+	t0=$(date +%s)
+	info "negative test '$chk': check-series.sh $chk on $dir (log: $log)"
+	PATCHES=$dir "$ROOT/scripts/check-series.sh" "$chk" >"$log" 2>&1
+	rc=$?
+	if ((rc != 0)) && grep -qF "FAIL: $blamed:" "$log"; then
+		grep -F "FAIL: $blamed:" "$log" | head -3 | sed 's/^/#   /'
+		result 1 "$chk: fails on a broken $blamed ($(fmt_secs $(($(date +%s) - t0))))"
+	else
+		tail -20 "$log" | sed 's/^/#   /'
+		if ((rc == 0)); then
+			result 0 "$chk: check-series.sh $chk passed a broken $blamed (log: $log)"
+		else
+			result 0 "$chk: exit status $rc but no 'FAIL: $blamed:' in the output (log: $log)"
+		fi
+	fi
+}
+
+# skip_case CHECK WHY: a case that could not be set up counts as failed.
+skip_case() { result 0 "$1: could not make the corrupted series: $2"; }
+
+info "negative tests on ${#PATCH_FILES[@]} patches from $PATCHES"
+if ! apply_in_wt; then
+	for c in "${CHECKS[@]}"; do skip_case "$c" "the series does not apply"; done
+else
+	if corrupt_context "$NEG/apply"; then
+		run_case apply "$NEG/apply" "${PATCH_FILES[n - 1]}"
+	else
+		skip_case apply "no context line in the last patch"
+	fi
+
+	if ! pick_target; then
+		for c in checkpatch build kernel-doc; do skip_case "$c" "no commit touches a .c file"; done
+	else
+		blamed=${PATCH_FILES[TARGET_I]}
+		info "corrupting ${blamed##*/} ($TARGET_FILE)"
+		for c in checkpatch build kernel-doc; do
+			case $c in
+			checkpatch)
+				text='int kmod_series_negtest=1;'
+				;;
+			build)
+				text='static int kmod_series_negtest(void) { return kmod_series_negtest_undeclared; }'
+				;;
+			kernel-doc)
+				text=$(printf '%s\n' '' '/**' \
+					' * kmod_series_negtest() - negative test of the kernel-doc check' \
+					' * @wrong_name: not the name of the parameter' \
+					' *' ' * Return: @arg.' ' */' \
+					'static int __maybe_unused kmod_series_negtest(int arg)' \
+					'{' $'\treturn arg;' '}')
+				;;
+			esac
+			if corrupt_commit "$NEG/$c" "$text"; then
+				run_case "$c" "$NEG/$c" "$blamed"
+			else
+				skip_case "$c" "see the messages above"
+			fi
+		done
+	fi
+fi
+reset_worktree "$WT" "$BASE_REV"
+
+printf '%d passed, %d failed\n' "$passed" "$failed"
+((failed == 0))
