@@ -7,12 +7,18 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+TREE ?= $(CURDIR)/build/linux
+export TREE
 export KERNEL_SRC BASE JOBS
 
-.PHONY: help deps tree regen check-series test-checks check
+.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched check
 
 help: ## list the targets
-	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+demo: deps ## the main job: the series vs the unpatched code, KUnit under QEMU, side by side
+	@scripts/tree.sh --base
+	@scripts/demo.sh
 
 deps: ## install the Debian packages the project needs
 	@scripts/deps.sh
@@ -30,6 +36,14 @@ check-series: deps ## check patches/: applies, checkpatch, bisectable build, ker
 test-checks: deps ## negative test: each check of check-series fails on a broken series
 	@scripts/tree.sh --base
 	@scripts/test-checks.sh
+
+kunit: deps ## the KUnit suites on patches/: UML, then x86_64 QEMU with KASAN and lockdep
+	@scripts/tree.sh --base
+	@scripts/kunit.sh --series
+
+kunit-unpatched: deps ## the KUnit suites on the unpatched code: the expected cases must fail
+	@scripts/tree.sh --base
+	@scripts/kunit-unpatched.sh
 
 check: deps ## what CI runs: every check, a summary table, "N passed, N failed"
 	@scripts/tree.sh --base

@@ -18,13 +18,16 @@
 # status is non-zero when any check failed.
 #
 # Environment: PATCHES (the series directory), CHECK_CONFIG (the config
-# fragment, default configs/check.config), STRICT_CONFIG=1 (at the tip, also
-# fail on options of the fragment that no Kconfig file defines; by default
-# those are only warned about, options that exist but got lost always fail).
+# fragment, default configs/check.config), STRICT_CONFIG (default 1: at the
+# tip, also fail on options of the fragment that no Kconfig file defines;
+# STRICT_CONFIG=0 only warns about those, for a series that does not add
+# them yet; options that exist but got lost always fail).
 . "$(dirname "$0")/lib.sh"
 
 WT=$BUILD/check
 OUT=$BUILD/o-check
+# The source tree of kmake and kconfig.sh.
+export SRC=$WT
 FRAG=${CHECK_CONFIG:-$ROOT/configs/check.config}
 STATE=$BUILD/check.state
 
@@ -171,20 +174,27 @@ check_checkpatch() {
 
 BUILD_LOG=$LOGS/check-build.log
 
-# bmake LOG ARGS...: a kernel make in the worktree, into $OUT, output to LOG,
-# serialized with every other kernel build; the time spent waiting for the
-# lock adds up in LOCK_WAIT (the message that it waits stays on stderr).
+# locked LOG CMD...: CMD under the build lock, its output to LOG.  The time
+# spent waiting for the lock adds up in LOCK_WAIT; the message that it waits
+# goes to stderr, not to LOG.
 LOCK_WAIT=0
 # shellcheck disable=SC2317  # called through with_build_lock
-_locked_kmake() {
+_locked() {
 	local log=$1
 	shift
 	LOCK_WAIT=$((LOCK_WAIT + $(date +%s) - _lock_t0))
-	SRC=$WT kmake "$OUT" ARCH="$KARCH" "$@" >"$log" 2>&1
+	"$@" >"$log" 2>&1
 }
-bmake() {
+locked() {
 	_lock_t0=$(date +%s)
-	with_build_lock _locked_kmake "$@"
+	with_build_lock _locked "$@"
+}
+
+# bmake LOG ARGS...: a kernel make of the worktree into $OUT, under the lock.
+bmake() {
+	local log=$1
+	shift
+	locked "$log" kmake "$OUT" ARCH="$KARCH" "$@"
 }
 
 # elapsed T0 [WAIT0]: seconds since T0, and the lock wait since WAIT0.
@@ -214,7 +224,9 @@ build_step() {
 	step=$(mktemp)
 	reset_worktree "$WT" "$rev"
 	printf '\n### %s: %s (%s)\n' "$(date +%T)" "${who##*/}" "$rev" >>"$BUILD_LOG"
-	SRC=$WT "$ROOT/scripts/kconfig.sh" "$mode" "$OUT" "$FRAG" >"$step" 2>&1
+	# Under the lock here already (with_build_lock is re-entrant), so that
+	# a wait for it shows and counts.
+	locked "$step" "$ROOT/scripts/kconfig.sh" "$mode" "$OUT" "$FRAG"
 	rc=$?
 	cat "$step" >>"$BUILD_LOG"
 	[[ $mode == --allow-missing ]] || grep -E '^kconfig: (note|warning):' "$step" >&2
@@ -293,7 +305,7 @@ check_build() {
 	targets=(vmlinux modules)
 	if ((n == 0)); then
 		mode=--allow-undefined
-		[[ ${STRICT_CONFIG:-0} == 1 ]] && mode=--strict
+		[[ ${STRICT_CONFIG:-1} == 1 ]] && mode=--strict
 		targets=(all)
 	fi
 	if ! build_step "base" "$BASE_REV" "$mode" "${targets[@]}"; then
@@ -312,7 +324,7 @@ check_build() {
 		targets=(vmlinux modules)
 		if ((i == n - 1)); then
 			mode=--allow-undefined
-			[[ ${STRICT_CONFIG:-0} == 1 ]] && mode=--strict
+			[[ ${STRICT_CONFIG:-1} == 1 ]] && mode=--strict
 			targets=(all)
 		fi
 		if ! build_step "$f" "$c" "$mode" "${targets[@]}"; then

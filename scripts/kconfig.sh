@@ -38,7 +38,11 @@ mkdir -p "$odir"
 odir=$(cd "$odir" && pwd)
 log=$odir/kconfig.log
 
-kcmake() { with_build_lock kmake "$odir" ARCH="$KARCH" "$@"; }
+# kcmake ARGS...: make in ODIR under the build lock, output to the log (a wait
+# for the lock is said on stderr).
+# shellcheck disable=SC2317  # called through with_build_lock
+_kcmake() { kmake "$odir" ARCH="$KARCH" "$@" >>"$log" 2>&1; }
+kcmake() { with_build_lock _kcmake "$@"; }
 
 # What the configuration depends on, as one hash.
 stamp() {
@@ -64,12 +68,13 @@ if [[ -f $odir/.config && $(cat "$odir/.kconfig-stamp" 2>/dev/null) == "$stamp_n
 else
 	info "kconfig: tinyconfig + ${*##*/} in $odir"
 	rm -f "$odir/.kconfig-stamp"
+	: >"$log"
 	{
 		kcmake tinyconfig &&
 			(cd "$SRC" && scripts/kconfig/merge_config.sh -m -O "$odir" \
-				"$odir/.config" "${frags[@]}") &&
+				"$odir/.config" "${frags[@]}" >>"$log" 2>&1) &&
 			kcmake olddefconfig
-	} >"$log" 2>&1 || {
+	} || {
 		tail -30 "$log" >&2
 		die "kconfig: configuration failed (log: $log)"
 	}

@@ -9,7 +9,7 @@
 # underway, so that what is regenerated is what was committed.
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$PATCHES" && PATCHES=$(cd "$PATCHES" && pwd) || die "cannot use $PATCHES"
+PATCHES=$(mkdir -p "$PATCHES" && cd "$PATCHES" && pwd) || die "cannot use $PATCHES"
 cover=$PATCHES/cover.txt
 branch=$SERIES_BRANCH
 
