@@ -84,6 +84,13 @@ run_one() {
 		return 1
 	fi
 	grep -q 'Testing complete' "$log" || { msg "FAIL: no test results"; return 1; }
+	# A case that skipped here asserted nothing: the test kernel is quiet,
+	# so a skip means something is wrong with the run.
+	if grep -qE 'Testing complete.*skipped: [1-9]' "$log"; then
+		msg "FAIL: kunit $suite on $arch: cases skipped (log: $log)"
+		grep -E '# SKIP' "$bdir/test.log" | head -5 >&2
+		return 1
+	fi
 	return 0
 }
 
