@@ -20,6 +20,10 @@ ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
 TREE=${TREE:-$BUILD/linux}
 PATCHES=${PATCHES:-$ROOT/patches}
+# Relative paths given by the user are relative to where they ran make.
+TREE=$(realpath -m "$TREE")
+BUILD=$(realpath -m "$BUILD")
+PATCHES=$(realpath -m "$PATCHES")
 DEBIAN_SRC_TARBALL=${DEBIAN_SRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 JOBS=${JOBS:-$(nproc)}
 SERIES_BRANCH=${SERIES_BRANCH:-series}
