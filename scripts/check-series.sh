@@ -141,20 +141,8 @@ check_apply() {
 
 # ------------------------------------------------------------ checkpatch
 
-# scripts/spdxcheck.py, which checkpatch runs, needs python3 with ply and
-# git; prefer Debian's python3 when the first python3 on PATH lacks them.
-python_for_checkpatch() {
-	local shim=$BUILD/pyshim
-	python3 -c 'import ply, git' 2>/dev/null && return 0
-	/usr/bin/python3 -c 'import ply, git' 2>/dev/null || return 0
-	mkdir -p "$shim"
-	ln -sf /usr/bin/python3 "$shim/python3"
-	PATH=$shim:$PATH
-}
-
 check_checkpatch() {
 	local f out rc total bad=0 opts=(--strict --color=never)
-	python_for_checkpatch
 	# checkpatch looks up every "commit <id>" of a log in the tree's
 	# history.  Debian's source is one commit with no history, so there it
 	# can only call a correct upstream id unknown: skip that one lookup,

@@ -37,8 +37,8 @@ rc=0
 for s in "${suites[@]}"; do
 	printf '\n==> suite %s: cases whose verdict the series changes\n' "$s"
 	python3 "$ROOT/scripts/kunit-compare.py" \
-		"$BUILD/logs/kunit-x86_64-check-$s.log" \
-		"$BUILD/logs/kunit-x86_64-$(basename "$variant")-$s.log" || rc=1
+		"$(kunit_log x86_64 "$BUILD/check" "$s")" \
+		"$(kunit_log x86_64 "$variant" "$s")" || rc=1
 done
 ((patched_rc == 0)) || rc=1
 printf '\nlogs: %s/logs/  total time: %s\n' "$BUILD" "$(fmt_secs $(($(date +%s) - T0)))"

@@ -16,7 +16,7 @@ for d in "$ROOT"/kunit/*/; do
 	expect=$d/fails-unpatched
 	[[ -f $expect ]] || { msg "FAIL: $s: no kunit/$s/fails-unpatched"; fail=1; continue; }
 	SRC=$variant "$ROOT/scripts/kunit.sh" --arch um "$s" >/dev/null 2>&1
-	log=$BUILD/logs/kunit-um-$(basename "$variant")-$s.log
+	log=$(kunit_log um "$variant" "$s")
 	grep -q 'Testing complete' "$log" ||
 		{ msg "FAIL: $s: the unpatched run gave no results (log: $log)"; fail=1; continue; }
 	got=$(python3 "$ROOT/scripts/kunit-compare.py" --failed "$log" | sort)

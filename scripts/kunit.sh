@@ -55,7 +55,7 @@ ALLOWED='virt-pci\.c:[0-9]+ um_pci_init'
 SPLATS='BUG:|WARNING:|Oops|general protection fault|Kernel panic|UBSAN:|ODEBUG:|INFO: (possible|inconsistent|trying to register|suspicious RCU|task .* blocked)|circular locking|hung_task'
 
 run_one() {
-	local arch=$1 suite=$2 bdir args log rc
+	local arch=$1 suite=$2 bdir args log splats rc
 	bdir=$BUILD/kunit-$arch-$(basename "$SRC")
 	args=(run --kunitconfig="$ROOT/kunit/$suite" --build_dir="$bdir"
 	      --jobs="$JOBS" --make_options="CC=ccache gcc" --timeout=1200)
@@ -64,7 +64,8 @@ run_one() {
 		       --kernel_args=kasan_multi_shot --qemu_args=-smp
 		       --qemu_args=2)
 	fi
-	log=$BUILD/logs/kunit-$arch-$(basename "$SRC")-$suite.log
+	log=$(kunit_log "$arch" "$SRC" "$suite")
+	splats=${log%.log}.splats
 	mkdir -p "$BUILD/logs"
 	info "kunit $suite on $arch: building (first build: several minutes) and running"
 	(cd "$SRC" && python3 tools/testing/kunit/kunit.py "${args[@]}") >"$log" 2>&1
@@ -77,9 +78,9 @@ run_one() {
 		return 1
 	fi
 	if grep -E "$SPLATS" "$bdir/test.log" | grep -vE "$ALLOWED" \
-		>"$BUILD/logs/kunit-$arch-$(basename "$SRC")-$suite.splats"; then
+		>"$splats"; then
 		msg "FAIL: kunit $suite on $arch: the kernel log has reports:"
-		head -20 "$BUILD/logs/kunit-$arch-$(basename "$SRC")-$suite.splats" >&2
+		head -20 "$splats" >&2
 		msg "(full kernel log: $bdir/test.log)"
 		return 1
 	fi

@@ -201,3 +201,7 @@ norm_diag() {
 		-e 's|:[0-9]\+:[0-9]\+:|:|g' -e 's|:[0-9]\+:|:|g' \
 		-e 's|[[:space:]]\+$||'
 }
+
+# kunit_log ARCH SRC SUITE: where scripts/kunit.sh keeps kunit.py's output
+# for SUITE run on tree SRC.
+kunit_log() { printf '%s/logs/kunit-%s-%s-%s.log\n' "$BUILD" "$1" "$(basename "$2")" "$3"; }
