@@ -11,7 +11,7 @@ TREE ?= $(CURDIR)/build/linux
 export TREE
 export KERNEL_SRC BASE JOBS
 
-.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched check
+.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched boot-test check
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -44,6 +44,10 @@ kunit: deps ## the KUnit suites on patches/: UML, then x86_64 QEMU with KASAN an
 kunit-unpatched: deps ## the KUnit suites on the unpatched code: the expected cases must fail
 	@scripts/tree.sh --base
 	@scripts/kunit-unpatched.sh
+
+boot-test: deps ## boot the unpatched and the patched kernel under QEMU, run the request_module() scenarios
+	@scripts/tree.sh --base
+	@scripts/boot-test.sh $(if $(ONLY),--only $(ONLY)) $(if $(RUNS),--runs $(RUNS))
 
 check: deps ## what CI runs: every check, a summary table, "N passed, N failed"
 	@scripts/tree.sh --base

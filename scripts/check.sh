@@ -16,6 +16,7 @@ STAGES=(
 	"kunit-um           scripts/kunit.sh --series --arch um"
 	"kunit-x86_64-kasan scripts/kunit.sh --series --arch x86_64"
 	"kunit-unpatched    scripts/kunit-unpatched.sh"
+	"boot-test          scripts/boot-test.sh --kernels series"
 	"negative-tests     scripts/test-checks.sh"
 )
 

@@ -18,10 +18,8 @@ stage "make the unpatched variant: base + seam + tests (build/base-variant)"
 variant=$("$ROOT/scripts/base-variant.sh") || die "could not make the base variant"
 stage_done
 
-suites=()
-for d in "$ROOT"/kunit/*/; do
-	[[ -f $d/.kunitconfig ]] && suites+=("$(basename "$d")")
-done
+mapfile -t suites < <(kunit_suites)
+name=$(kunit_name "${suites[@]}")
 
 stage "build and boot the series under QEMU, run the KUnit suites"
 SRC=$BUILD/check "$ROOT/scripts/kunit.sh" --arch x86_64 "${suites[@]}"
@@ -34,12 +32,15 @@ base_rc=$?
 stage_done "$( ((base_rc == 0)) && echo 'passed (nothing to fix?)' || echo 'failed, as expected')"
 
 rc=0
-for s in "${suites[@]}"; do
-	printf '\n==> suite %s: cases whose verdict the series changes\n' "$s"
-	python3 "$ROOT/scripts/kunit-compare.py" \
-		"$(kunit_log x86_64 "$BUILD/check" "$s")" \
-		"$(kunit_log x86_64 "$variant" "$s")" || rc=1
-done
+printf '\n==> suites %s: cases whose verdict the series changes\n' "${suites[*]}"
+python3 "$ROOT/scripts/kunit-compare.py" \
+	"$(kunit_log x86_64 "$BUILD/check" "$name")" \
+	"$(kunit_log x86_64 "$variant" "$name")" || rc=1
 ((patched_rc == 0)) || rc=1
+
+stage "boot both kernels with a real userspace and run the request_module() scenarios"
+printf '\n'
+"$ROOT/scripts/boot-test.sh" --kernels "base series" || rc=1
+stage_done
 printf '\nlogs: %s/logs/  total time: %s\n' "$BUILD" "$(fmt_secs $(($(date +%s) - T0)))"
 exit $rc

@@ -9,24 +9,24 @@
 . "$(dirname "$0")/lib.sh"
 
 variant=$("$ROOT/scripts/base-variant.sh") || exit 1
-fail=0
-for d in "$ROOT"/kunit/*/; do
-	[[ -f $d/.kunitconfig ]] || continue
-	s=$(basename "$d")
-	expect=$d/fails-unpatched
-	[[ -f $expect ]] || { msg "FAIL: $s: no kunit/$s/fails-unpatched"; fail=1; continue; }
-	SRC=$variant "$ROOT/scripts/kunit.sh" --arch um "$s" >/dev/null 2>&1
-	log=$(kunit_log um "$variant" "$s")
-	grep -q 'Testing complete' "$log" ||
-		{ msg "FAIL: $s: the unpatched run gave no results (log: $log)"; fail=1; continue; }
-	got=$(python3 "$ROOT/scripts/kunit-compare.py" --failed "$log" | sort)
-	want=$(grep -v '^\s*\(#\|$\)' "$expect" | sort)
-	msg "suite $s on the unpatched code, failing as expected:"
-	printf '%s\n' "${got:-(none)}" | sed 's/^/  - /' >&2
-	if [[ $got != "$want" ]]; then
-		msg "FAIL: $s: the failures on the unpatched code differ from kunit/$s/fails-unpatched:"
-		diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") | sed 's/^/  /' >&2
-		fail=1
-	fi
+mapfile -t suites < <(kunit_suites)
+want=
+for s in "${suites[@]}"; do
+	expect=$ROOT/kunit/$s/fails-unpatched
+	[[ -f $expect ]] || die "FAIL: $s: no kunit/$s/fails-unpatched"
+	want+=$(grep -v '^\s*\(#\|$\)' "$expect")$'\n'
 done
-exit $fail
+want=$(sort <<<"$want" | sed '/^$/d')
+SRC=$variant "$ROOT/scripts/kunit.sh" --arch um "${suites[@]}" >/dev/null 2>&1
+log=$(kunit_log um "$variant" "$(kunit_name "${suites[@]}")")
+grep -q 'Testing complete' "$log" ||
+	die "FAIL: the unpatched run gave no results (log: $log)"
+got=$(python3 "$ROOT/scripts/kunit-compare.py" --failed "$log" | sort)
+msg "suites ${suites[*]} on the unpatched code, failing as expected:"
+printf '%s\n' "${got:-(none)}" | sed 's/^/  - /' >&2
+if [[ $got != "$want" ]]; then
+	msg "FAIL: the failures on the unpatched code differ from kunit/*/fails-unpatched:"
+	diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") | sed 's/^/  /' >&2
+	exit 1
+fi
+exit 0

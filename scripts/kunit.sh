@@ -7,6 +7,8 @@
 # --series tests patches/ as committed: it applies them in build/check
 # (scripts/check-series.sh apply) and tests that tree.
 # SUITE is a directory under kunit/ holding a .kunitconfig (default: all).
+# All the suites of one architecture run in one kernel: one build, one
+# boot, one log (build/logs/kunit-<arch>-<tree>-<suite+suite>.log).
 # um runs them under User Mode Linux; x86_64 runs them under QEMU with
 # kunit/debug.config (KASAN with kasan_multi_shot, lockdep, debug objects)
 # and two CPUs.  Besides kunit.py's verdict, the kernel log is scanned for
@@ -54,11 +56,17 @@ ALLOWED='virt-pci\.c:[0-9]+ um_pci_init'
 # Reports that must never appear in a test kernel's log.
 SPLATS='BUG:|WARNING:|Oops|general protection fault|Kernel panic|UBSAN:|ODEBUG:|INFO: (possible|inconsistent|trying to register|suspicious RCU|task .* blocked)|circular locking|hung_task'
 
+# run_one ARCH SUITE...: one kernel with all the suites, one kunit.py run.
 run_one() {
-	local arch=$1 suite=$2 bdir args log splats rc
+	local arch=$1 suite bdir args log splats rc s
+	shift
+	suite=$(kunit_name "$@")
 	bdir=$BUILD/kunit-$arch-$(basename "$SRC")
-	args=(run --kunitconfig="$ROOT/kunit/$suite" --build_dir="$bdir"
-	      --jobs="$JOBS" --make_options="CC=ccache gcc" --timeout=1200)
+	args=(run --build_dir="$bdir" --jobs="$JOBS"
+	      --make_options="CC=ccache gcc" --timeout=1200)
+	for s; do
+		args+=(--kunitconfig="$ROOT/kunit/$s")
+	done
 	if [[ $arch == x86_64 ]]; then
 		args+=(--arch=x86_64 --kunitconfig="$ROOT/kunit/debug.config"
 		       --kernel_args=kasan_multi_shot --qemu_args=-smp
@@ -97,8 +105,6 @@ run_one() {
 
 fail=0
 for a in "${arches[@]}"; do
-	for s in "${suites[@]}"; do
-		with_build_lock run_one "$a" "$s" || fail=1
-	done
+	with_build_lock run_one "$a" "${suites[@]}" || fail=1
 done
 exit $fail

@@ -205,3 +205,14 @@ norm_diag() {
 # kunit_log ARCH SRC SUITE: where scripts/kunit.sh keeps kunit.py's output
 # for SUITE run on tree SRC.
 kunit_log() { printf '%s/logs/kunit-%s-%s-%s.log\n' "$BUILD" "$1" "$(basename "$2")" "$3"; }
+
+# kunit_name SUITE...: the name of a run of those suites, for kunit_log.
+kunit_name() { local IFS=+; echo "$*"; }
+
+# kunit_suites: the suites under kunit/ (directories with a .kunitconfig).
+kunit_suites() {
+	local d
+	for d in "$ROOT"/kunit/*/; do
+		[[ -f $d/.kunitconfig ]] && basename "$d"
+	done
+}
