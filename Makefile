@@ -11,7 +11,7 @@ TREE ?= $(CURDIR)/build/linux
 export TREE
 export KERNEL_SRC BASE JOBS
 
-.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched boot-test check
+.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched boot-test outbox check
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -48,6 +48,10 @@ kunit-unpatched: deps ## the KUnit suites on the unpatched code: the expected ca
 boot-test: deps ## boot the unpatched and the patched kernel under QEMU, run the request_module() scenarios
 	@scripts/tree.sh --base
 	@scripts/boot-test.sh $(if $(ONLY),--only $(ONLY)) $(if $(RUNS),--runs $(RUNS))
+
+outbox: deps ## b4: write the posting to build/outbox (nothing is sent), check recipients and git-am round trip
+	@scripts/tree.sh --base
+	@scripts/outbox.sh
 
 check: deps ## what CI runs: every check, a summary table, "N passed, N failed"
 	@scripts/tree.sh --base

@@ -17,6 +17,7 @@ STAGES=(
 	"kunit-x86_64-kasan scripts/kunit.sh --series --arch x86_64"
 	"kunit-unpatched    scripts/kunit-unpatched.sh"
 	"boot-test          scripts/boot-test.sh --kernels series"
+	"outbox             scripts/outbox.sh"
 	"negative-tests     scripts/test-checks.sh"
 )
 
