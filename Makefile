@@ -16,7 +16,7 @@ export KERNEL_SRC BASE JOBS
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-demo: deps ## the main job: the series vs the unpatched code, KUnit under QEMU, side by side
+demo: deps ## the main job: series vs unpatched, KUnit under QEMU, then both kernels booted with the storm scenarios
 	@scripts/tree.sh --base
 	@scripts/demo.sh
 
