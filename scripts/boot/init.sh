@@ -63,6 +63,17 @@ busy_warnings() { dmesg | grep -c 'kmod busy'; }
 # A process that asks for module fs-$1 and waits for it (killable).
 request() { exec mount -t "$1" none /mnt 2>/dev/null; }
 
+# Starts 50 callers for modules PREFIX1..PREFIX50, their pids in $pids, and
+# waits until all 50 modprobes run: every slot taken.
+fill_slots() {
+	pids=
+	for i in $(seq 50); do
+		(request "$1$i") &
+		pids="$pids $!"
+	done
+	wait_for '[ "$(runs)" -ge 50 ]' 120 || echo "# warning: only $(runs) of 50 started"
+}
+
 report() {
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then
@@ -115,12 +126,7 @@ moving_queue() {
 # the patched kernel, get them rather than time out.
 kill_refill() {
 	mp_reset 4000 1
-	pids=
-	for i in $(seq 50); do
-		(request "kk$i") &
-		pids="$pids $!"
-	done
-	wait_for '[ "$(runs)" -ge 50 ]' 120 || echo "# warning: only $(runs) of 50 started"
+	fill_slots kk
 	kill -9 $pids
 	for i in $(seq 50); do (request "kr$i") & done
 	wait
@@ -134,12 +140,7 @@ kill_refill() {
 # is gone.
 killed_queued() {
 	mp_reset 10000 1
-	pids=
-	for i in $(seq 50); do
-		(request "kb$i") &
-		pids="$pids $!"
-	done
-	wait_for '[ "$(runs)" -ge 50 ]' 120 || echo "# warning: only $(runs) of 50 started"
+	fill_slots kb
 	(request kqueued) &
 	q=$!
 	usleep 500000
