@@ -35,11 +35,7 @@ fi
 SRC=${SRC:-$TREE}
 
 suites=("$@")
-if ((${#suites[@]} == 0)); then
-	for d in "$ROOT"/kunit/*/; do
-		[[ -f $d/.kunitconfig ]] && suites+=("$(basename "$d")")
-	done
-fi
+((${#suites[@]})) || mapfile -t suites < <(kunit_suites)
 ((${#suites[@]})) || die "no suites under kunit/"
 
 case $arch in
