@@ -2,20 +2,32 @@
 # SPDX-License-Identifier: GPL-2.0
 # Checks of the patch series listed in $PATCHES/series:
 #
-#   check-series.sh [apply|checkpatch|build|kernel-doc|all]...   (default: all)
+#   check-series.sh [apply|checkpatch|maintainers|build|kernel-doc|docs|all]...
+#                                                       (default: all)
 #
 #   apply       every patch applies with plain "git am" on top of "base"
-#   checkpatch  scripts/checkpatch.pl --strict is silent on every patch;
-#               instead of its MAINTAINERS reminder, every file a patch adds
-#               must have a maintainer in get_maintainer.pl at the tip
+#   checkpatch  scripts/checkpatch.pl --strict is silent on every patch,
+#               and the maintainers check below passes
+#   maintainers (also part of checkpatch, instead of checkpatch's MAINTAINERS
+#               reminder) at the tip: every file a patch adds has a
+#               maintainer in get_maintainer.pl, no file it deletes keeps an
+#               F: line, and "get_maintainer.pl --self-test=patterns" finds
+#               a file for every F:/X: line it adds to MAINTAINERS
 #   build       bisectability: every commit builds (vmlinux + modules) with
 #               configs/check.config, and W=1 C=1 (gcc + sparse) on the .c
 #               files the series touches shows no warning that base lacks
 #   kernel-doc  scripts/kernel-doc -Wall finds no new warning in the .c/.h
 #               files each commit touches, compared with the files at base
+#   docs        Sphinx ("make htmldocs SPHINXDIRS=core-api", the kernel's own
+#               conf.py and kernel-doc extension) at the tip of the series
+#               gives no warning that the same build of base lacks
+#               (warnings compared without line numbers; those of base are
+#               kept in $BUILD/docs-base-*.warn).  DOCS_DIRS overrides the
+#               directories built.  About 1.5 minutes per build on 2 cores.
 #
 # Work happens in the worktree $BUILD/check of $TREE's repository (never in
-# $TREE itself); build output goes to $BUILD/o-check and logs to $BUILD/logs.
+# $TREE itself); build output goes to $BUILD/o-check (docs: $BUILD/o-docs)
+# and logs to $BUILD/logs.
 # Every failure is one line "FAIL: <patch file>: <check>: ...".  The exit
 # status is non-zero when any check failed.
 #
@@ -33,13 +45,13 @@ export SRC=$WT
 FRAG=${CHECK_CONFIG:-$ROOT/configs/check.config}
 STATE=$BUILD/check.state
 
-usage() { die "usage: check-series.sh [apply|checkpatch|build|kernel-doc|all]..."; }
+usage() { die "usage: check-series.sh [apply|checkpatch|maintainers|build|kernel-doc|docs|all]..."; }
 
 checks=()
 for a in "${@:-all}"; do
 	case $a in
-	apply | checkpatch | build | kernel-doc) checks+=("$a") ;;
-	all) checks+=(apply checkpatch build kernel-doc) ;;
+	apply | checkpatch | maintainers | build | kernel-doc | docs) checks+=("$a") ;;
+	all) checks+=(apply checkpatch build kernel-doc docs) ;;
 	*) usage ;;
 	esac
 done
@@ -62,6 +74,8 @@ BASE_REV=$(git -C "$WT" rev-parse -q --verify 'base^{commit}') || die "$TREE has
 # Commits of the applied series, COMMITS[i] made from PATCH_FILES[i].
 COMMITS=()
 APPLY_FAILED=
+# Set once the worktree has the tip of the series checked out.
+AT_TIP=0
 
 indent() { sed 's/^/    /'; }
 
@@ -162,6 +176,42 @@ check_maintained() {
 			bad=1
 		fi
 	done < <(awk '/^diff --git /{f=substr($3,3)} /^deleted file mode/{print f}' "$patch")
+	check_maintainer_patterns "$patch" || bad=1
+	return "$bad"
+}
+
+# check_maintainer_patterns PATCH: "get_maintainer.pl --self-test=patterns"
+# at the tip, on the F:/X: lines PATCH adds to MAINTAINERS only: the whole
+# file takes over 2 minutes and warns about lines of base.  The self-test
+# takes no options, so the lines stand in for MAINTAINERS in the worktree
+# for the time of the test.
+check_maintainer_patterns() {
+	local patch=$1 lines out l bad=0
+	lines=$(awk '/^diff --git /{m=($3 == "a/MAINTAINERS")} m && /^\+[FX]:/{print substr($0, 2)}' "$patch")
+	[[ -n $lines ]] || return 0
+	# Only the tip has the files those lines are for.
+	((AT_TIP)) || return 0
+	printf '%s\n' "$lines" >"$WT/MAINTAINERS"
+	out=$(cd "$WT" && ./scripts/get_maintainer.pl --self-test=patterns 2>&1)
+	git -C "$WT" checkout -q -- MAINTAINERS
+	while IFS= read -r l; do
+		[[ -n $l ]] || continue
+		fail_patch "$patch" "MAINTAINERS: get_maintainer.pl --self-test=patterns: ${l#*: warning: }"
+		bad=1
+	done < <(grep -F 'warning:' <<<"$out" | tr '\t' ' ')
+	((bad)) || info "maintainers: ${patch##*/}: $(wc -l <<<"$lines") F:/X: lines match files"
+	return "$bad"
+}
+
+# The maintainers check alone, at the tip.
+check_maintainers() {
+	local f bad=0
+	ensure_applied || { msg "maintainers: skipped, the series does not apply"; return 1; }
+	git -C "$WT" checkout -q --detach "${COMMITS[-1]}" || return 1
+	AT_TIP=1
+	for f in "${PATCH_FILES[@]}"; do
+		check_maintained "$f" || bad=1
+	done
 	return "$bad"
 }
 
@@ -183,6 +233,7 @@ check_checkpatch() {
 	# get_maintainer.pl looks at the tip of the series.
 	if ensure_applied; then
 		git -C "$WT" checkout -q --detach "${COMMITS[-1]}" || return 1
+		AT_TIP=1
 	fi
 	for f in "${PATCH_FILES[@]}"; do
 		check_maintained "$f" || bad=1
@@ -417,14 +468,91 @@ check_kernel_doc() {
 	return "$bad"
 }
 
+# ------------------------------------------------------------------ docs
+
+DOCS_OUT=$BUILD/o-docs
+DOCS_DIRS=${DOCS_DIRS:-core-api}
+
+# docs_warnings REV RESULT: build the documentation of REV from scratch (a
+# Sphinx build that reuses its output reports only what changed) and
+# write its normalized warnings, sorted, to RESULT.
+docs_warnings() {
+	local rev=$1 result=$2 log rc
+	log=$LOGS/check-docs-$(git -C "$WT" rev-parse --short "$rev").log
+	reset_worktree "$WT" "$rev"
+	AT_TIP=0
+	rm -rf "$DOCS_OUT"
+	locked "$log" make -C "$WT" O="$DOCS_OUT" -j"$JOBS" SPHINXDIRS="$DOCS_DIRS" htmldocs
+	rc=$?
+	# Sphinx: WARNING/ERROR/SEVERE/CRITICAL; kernel-doc: warning/error.
+	grep -E '(WARNING|ERROR|SEVERE|CRITICAL|[Ww]arning|[Ee]rror):' "$log" |
+		sed -e "s|$WT/||g" -e "s|$DOCS_OUT/||g" \
+			-e 's|^\(\.\./\)*||' -e 's|:[0-9]\+:|:|g' -e 's|[[:space:]]\+$||' |
+		sort -u >"$result"
+	if ((rc != 0)); then
+		msg "docs: make htmldocs of $rev failed (exit $rc); last lines of $log:"
+		tail -20 "$log" | indent >&2
+		return 1
+	fi
+	info "docs: $(git -C "$WT" rev-parse --short "$rev"): $(wc -l <"$result") distinct warnings (log: $log)"
+}
+
+# blame_path PATH: the patch file of the last commit of the series that
+# touches PATH, or the last patch file.
+blame_path() {
+	local i
+	for ((i = ${#COMMITS[@]} - 1; i >= 0; i--)); do
+		if [[ -n $(git -C "$WT" diff-tree -r --no-commit-id --name-only "${COMMITS[i]}" -- "$1") ]]; then
+			printf '%s\n' "${PATCH_FILES[i]}"
+			return
+		fi
+	done
+	printf '%s\n' "${PATCH_FILES[-1]}"
+}
+
+check_docs() {
+	local tip base_warn tip_warn new l path bad=0 ver t0
+	ensure_applied || { msg "docs: skipped, the series does not apply"; return 1; }
+	((${#COMMITS[@]})) || { info "docs: the series is empty"; return 0; }
+	command -v sphinx-build >/dev/null || { msg "docs: sphinx-build not found: run 'make deps'"; return 1; }
+	tip=${COMMITS[-1]}
+	t0=$(date +%s)
+	ver=$(sphinx-build --version 2>&1 | awk '{print $NF}')
+	# The warnings of base, once per base, Sphinx version and directories.
+	base_warn=$BUILD/docs-base-$BASE_REV-$ver-${DOCS_DIRS// /+}.warn
+	if [[ ! -f $base_warn ]]; then
+		info "docs: building $DOCS_DIRS at base for its warnings (once)"
+		docs_warnings "$BASE_REV" "$base_warn.tmp" || { rm -f "$base_warn.tmp"; return 1; }
+		mv "$base_warn.tmp" "$base_warn"
+	else
+		info "docs: warnings of base from $base_warn ($(wc -l <"$base_warn"))"
+	fi
+	info "docs: building $DOCS_DIRS at the tip of the series"
+	tip_warn=$(mktemp)
+	docs_warnings "$tip" "$tip_warn" || bad=1
+	new=$(comm -13 "$base_warn" "$tip_warn")
+	rm -f "$tip_warn"
+	if [[ -n $new ]]; then
+		while IFS= read -r l; do
+			path=${l%%:*}
+			fail_patch "$(blame_path "$path")" "docs: $l"
+		done <<<"$new"
+		bad=1
+	fi
+	((bad)) || info "docs: no new warning in $DOCS_DIRS ($(elapsed "$t0"))"
+	return "$bad"
+}
+
 # ------------------------------------------------------------------ main
 
 run_one() {
 	case $1 in
 	apply) check_apply ;;
 	checkpatch) check_checkpatch ;;
+	maintainers) check_maintainers ;;
 	build) check_build ;;
 	kernel-doc) check_kernel_doc ;;
+	docs) check_docs ;;
 	esac
 }
 

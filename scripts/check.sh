@@ -13,6 +13,7 @@ STAGES=(
 	"series-checkpatch  scripts/check-series.sh checkpatch"
 	"series-build       scripts/check-series.sh build"
 	"series-kernel-doc  scripts/check-series.sh kernel-doc"
+	"series-docs        scripts/check-series.sh docs"
 	"kunit-um           scripts/kunit.sh --series --arch um"
 	"kunit-x86_64-kasan scripts/kunit.sh --series --arch x86_64"
 	"kunit-unpatched    scripts/kunit-unpatched.sh"

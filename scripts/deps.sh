@@ -17,6 +17,8 @@ PKGS=(
 	qemu-system-x86 busybox-static kmod libcap2-bin
 	# posting
 	b4
+	# the documentation check (Sphinx with the kernel's conf.py)
+	python3-sphinx
 )
 
 missing=()

@@ -14,13 +14,29 @@
 #                 names the wrong parameter.  The commits are made with git in
 #                 the worktree $BUILD/negtest/wt and written out with git
 #                 format-patch under the real series' file names.
+#   maintainers   the last commit that touches MAINTAINERS gets an F: line
+#                 for a file that does not exist (get_maintainer.pl
+#                 --self-test=patterns must catch it)
+#   docs          the last commit that touches an .rst file under
+#                 Documentation/ gets a reference to a document that does
+#                 not exist appended to it (Sphinx must warn)
+#
+# "test-checks.sh CHECK..." runs only those cases (the build case alone
+# takes about 20 minutes).
 #
 # Prints a TAP-like line per case, then "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
 
 NEG=$BUILD/negtest
 WT=$NEG/wt
-CHECKS=(apply checkpatch build kernel-doc)
+ALL_CHECKS=(apply checkpatch build kernel-doc maintainers docs)
+CHECKS=()
+for a in "${@:-${ALL_CHECKS[@]}}"; do
+	[[ " ${ALL_CHECKS[*]} " == *" $a "* ]] || die "usage: test-checks.sh [${ALL_CHECKS[*]}]..."
+	CHECKS+=("$a")
+done
+# want CHECK: is that case to run?
+want() { [[ " ${CHECKS[*]} " == *" $1 "* ]]; }
 
 PATCHES=$(cd "$PATCHES" 2>/dev/null && pwd) || die "no series directory ${PATCHES}"
 list=$(series_patches "$PATCHES") || exit 1
@@ -81,14 +97,32 @@ pick_target() {
 	return 1
 }
 
-# corrupt_commit DIR TEXT: the series with TEXT appended to $TARGET_FILE in
-# commit $TARGET_I, written to DIR under the real file names.
+# last_touching PATHSPEC...: sets TOUCH_I and TOUCH_FILE to the last commit
+# of the series that touches a file matching PATHSPEC, still there at the
+# tip, and to that file.
+TOUCH_I='' TOUCH_FILE=''
+last_touching() {
+	local i f
+	for ((i = n - 1; i >= 0; i--)); do
+		while read -r f; do
+			git -C "$WT" cat-file -e "${COMMITS[n - 1]}:$f" 2>/dev/null || continue
+			TOUCH_I=$i TOUCH_FILE=$f
+			return 0
+		done < <(git -C "$WT" diff-tree -r --no-commit-id --name-only \
+			--diff-filter=d "${COMMITS[i]}" -- "$@")
+	done
+	return 1
+}
+
+# corrupt_commit DIR TEXT [INDEX FILE]: the series with TEXT appended to
+# FILE (default $TARGET_FILE) in commit INDEX (default $TARGET_I), written
+# to DIR under the real file names.
 corrupt_commit() {
-	local dir=$1 text=$2 out i files
-	reset_worktree "$WT" "${COMMITS[TARGET_I]}"
-	printf '%s\n' "$text" >>"$WT/$TARGET_FILE"
+	local dir=$1 text=$2 ti=${3:-$TARGET_I} tf=${4:-$TARGET_FILE} out i files
+	reset_worktree "$WT" "${COMMITS[ti]}"
+	printf '%s\n' "$text" >>"$WT/$tf"
 	git -C "$WT" commit -q -a --amend --no-edit || return 1
-	for ((i = TARGET_I + 1; i < n; i++)); do
+	for ((i = ti + 1; i < n; i++)); do
 		git -C "$WT" cherry-pick -q "${COMMITS[i]}" >/dev/null 2>&1 || {
 			msg "could not replay ${PATCH_FILES[i]##*/} on top of the corrupted commit"
 			git -C "$WT" cherry-pick --abort >/dev/null 2>&1
@@ -170,18 +204,24 @@ info "negative tests on ${#PATCH_FILES[@]} patches from $PATCHES"
 if ! apply_in_wt; then
 	for c in "${CHECKS[@]}"; do skip_case "$c" "the series does not apply"; done
 else
-	if corrupt_context "$NEG/apply"; then
+	if ! want apply; then
+		:
+	elif corrupt_context "$NEG/apply"; then
 		run_case apply "$NEG/apply" "${PATCH_FILES[n - 1]}"
 	else
 		skip_case apply "no context line in the last patch"
 	fi
 
-	if ! pick_target; then
-		for c in checkpatch build kernel-doc; do skip_case "$c" "no commit touches a .c file"; done
+	c_cases=()
+	for c in checkpatch build kernel-doc; do want "$c" && c_cases+=("$c"); done
+	if ((${#c_cases[@]} == 0)); then
+		:
+	elif ! pick_target; then
+		for c in "${c_cases[@]}"; do skip_case "$c" "no commit touches a .c file"; done
 	else
 		blamed=${PATCH_FILES[TARGET_I]}
 		info "corrupting ${blamed##*/} ($TARGET_FILE)"
-		for c in checkpatch build kernel-doc; do
+		for c in "${c_cases[@]}"; do
 			case $c in
 			checkpatch)
 				text='int kmod_series_negtest=1;'
@@ -204,6 +244,29 @@ else
 				skip_case "$c" "see the messages above"
 			fi
 		done
+	fi
+
+	if ! want maintainers; then
+		:
+	elif ! last_touching MAINTAINERS; then
+		skip_case maintainers "no commit touches MAINTAINERS"
+	elif corrupt_commit "$NEG/maintainers" $'F:\tkernel/kmod-series-negtest-no-such-file.c' \
+		"$TOUCH_I" "$TOUCH_FILE"; then
+		run_case maintainers "$NEG/maintainers" "${PATCH_FILES[TOUCH_I]}"
+	else
+		skip_case maintainers "see the messages above"
+	fi
+
+	# shellcheck disable=SC2016  # the backquotes are rst, not a command
+	text=$'\nSee :doc:`kmod-series-negtest-no-such-page`.'
+	if ! want docs; then
+		:
+	elif ! last_touching 'Documentation/*.rst'; then
+		skip_case docs "no commit touches an .rst file under Documentation/"
+	elif corrupt_commit "$NEG/docs" "$text" "$TOUCH_I" "$TOUCH_FILE"; then
+		run_case docs "$NEG/docs" "${PATCH_FILES[TOUCH_I]}"
+	else
+		skip_case docs "see the messages above"
 	fi
 fi
 reset_worktree "$WT" "$BASE_REV"
