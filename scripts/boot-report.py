@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Summarise the console logs of the boot tests side by side.
 
-Usage: boot-report.py BOOTDIR KERNEL...
+Usage: boot-report.py BOOTDIR [--suffix SFX] KERNEL...
 
-Reads BOOTDIR/<kernel>-<run>.log, as written by scripts/boot-test.sh, and
-writes BOOTDIR/results.md and BOOTDIR/results.json: for every figure of
+Reads BOOTDIR/<kernel><SFX>-<run>.log, as written by scripts/boot-test.sh
+(SFX is "-debug" for the debug flavour, empty for the small one), and
+writes BOOTDIR/results<SFX>.md and BOOTDIR/results<SFX>.json: for every figure of
 every scenario ("# RESULT <scenario> key=value ..."), the median over the
 runs of each kernel with its range, the ratio patched/base, and the KTAP
 verdicts.  Prints the Markdown table.
@@ -28,9 +29,15 @@ Figures = Dict[str, List[float]]
 def parse_log(path: str, figures: Figures, verdicts: Dict[str, List[str]],
               info: Dict[str, str]) -> None:
     """Adds the figures and verdicts of one console log."""
+    started = False
     with open(path, errors="replace") as f:
         for line in f:
             line = line.rstrip("\r\n")
+            # Before it, the console has the kernel's own KTAP (KUnit).
+            if line.startswith("BOOT-TEST-BEGIN"):
+                started = True
+            if not started:
+                continue
             m = RESULT.match(line)
             if m:
                 scenario, rest = m.groups()
@@ -65,12 +72,18 @@ def main() -> int:
         print(__doc__, file=sys.stderr)
         return 2
     bootdir, kernels = sys.argv[1], sys.argv[2:]
+    sfx = ""
+    if kernels[0] == "--suffix":
+        sfx, kernels = kernels[1], kernels[2:]
+    if not kernels:
+        print(__doc__, file=sys.stderr)
+        return 2
     data = {}
     for k in kernels:
         figures: Figures = {}
         verdicts: Dict[str, List[str]] = {}
         info: Dict[str, str] = {}
-        logs = sorted(glob.glob(os.path.join(bootdir, f"{k}-*.log")))
+        logs = sorted(glob.glob(os.path.join(bootdir, f"{k}{sfx}-[0-9]*.log")))
         for log in logs:
             parse_log(log, figures, verdicts, info)
         data[k] = {"runs": len(logs), "kernel": info,
@@ -109,9 +122,9 @@ def main() -> int:
     runs = ", ".join(f"{k}: {data[k]['runs']}" for k in kernels)
     table = "\n".join(lines) + f"\n\nRuns per kernel: {runs}; medians " \
         "with the range in parentheses.\n"
-    with open(os.path.join(bootdir, "results.md"), "w") as f:
+    with open(os.path.join(bootdir, f"results{sfx}.md"), "w") as f:
         f.write(table)
-    with open(os.path.join(bootdir, "results.json"), "w") as f:
+    with open(os.path.join(bootdir, f"results{sfx}.json"), "w") as f:
         json.dump(data, f, indent=1, sort_keys=True)
     print(table)
     return 0

@@ -17,7 +17,7 @@ STAGES=(
 	"kunit-um           scripts/kunit.sh --series --arch um"
 	"kunit-x86_64-kasan scripts/kunit.sh --series --arch x86_64"
 	"kunit-unpatched    scripts/kunit-unpatched.sh"
-	"boot-test          scripts/boot-test.sh --kernels series"
+	"boot-test-debug    scripts/boot-test.sh --kernels series --flavour debug"
 	"outbox             scripts/outbox.sh"
 	"negative-tests     scripts/test-checks.sh"
 )

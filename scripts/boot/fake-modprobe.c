@@ -3,8 +3,11 @@
  * A stand-in for modprobe in the boot tests, and a clock for the scenario
  * script.  One static binary, installed under several names:
  *
- *   /sbin/modprobe -q -- NAME   what the kernel runs for request_module()
+ *   /sbin/fake-modprobe -q -- NAME   what the kernel runs for
+ *                               request_module() in the storm scenarios
  *   /bin/mono                   prints CLOCK_MONOTONIC in microseconds
+ *   /sbin/umh-true, umh-false   exit 0 or 1 at once: the trivial helpers of
+ *                               the sequential cost measurements
  *
  * As modprobe it reads its behaviour from /run/mp/config ("SLEEP_MS
  * STATUS", default "0 1"), and records its life under /run/mp:
@@ -119,5 +122,9 @@ int main(int argc, char **argv)
 		printf("%llu\n", now_us());
 		return 0;
 	}
+	if (!strcmp(base, "umh-true"))
+		return 0;
+	if (!strcmp(base, "umh-false"))
+		return 1;
 	return modprobe(argc, argv);
 }

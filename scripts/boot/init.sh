@@ -7,10 +7,16 @@
 #
 # Requests come from real processes: "mount -t NAME" makes the kernel call
 # request_module("fs-NAME") in the mounting process, which waits for the
-# result and can be killed.  /sbin/modprobe is the stand-in of
-# fake-modprobe.c; it loads nothing, so every mount fails with ENODEV
-# after its request.  The scenarios to run can be limited with
-# boot_test.only=NAME,NAME on the kernel command line.
+# result and can be killed.  The storm scenarios point
+# /proc/sys/kernel/modprobe at /sbin/fake-modprobe (fake-modprobe.c),
+# which loads nothing and records its runs, so every such mount fails with
+# ENODEV after its request.  The other scenarios use the real modprobe of
+# kmod (/sbin/modprobe) and the modules in /lib/modules.
+#
+# Kernel command line:
+#   boot_test.flavour=small|debug|bench  which scenario list runs (below)
+#   boot_test.only=NAME,NAME        only these scenarios
+#   boot_test.kselftest=reduced|full  iteration counts of kmod.sh
 export PATH=/sbin:/bin
 
 mount -t proc proc /proc
@@ -18,11 +24,37 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-mkdir -p /mnt
+mkdir -p /mnt /tmp
 
 STATS=/sys/kernel/debug/kmod/stats
-ONLY=$(sed -n 's/.*boot_test\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
-SCENARIOS="same_name moving_queue kill_refill killed_queued modprobe_path sequential"
+KMEMLEAK=/sys/kernel/debug/kmemleak
+FAILSLAB=/sys/kernel/debug/failslab
+MODPROBE=/sbin/modprobe
+FAKE=/sbin/fake-modprobe
+arg() { sed -n "s/.*boot_test\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+ONLY=$(arg only)
+FLAVOUR=$(arg flavour)
+KSELFTEST=$(arg kselftest)
+# Every flavour runs the scenarios that need only the test modules and the
+# stand-in modprobe; the debug kernel (KASAN, lockdep, kmemleak, fault
+# injection, suspend, test_kmod) adds the ones that need those, and ends
+# with a kmemleak scan.  A scenario whose kernel support is missing fails:
+# nothing is skipped.
+# The benchmark (scripts/bench.sh) runs the figures it compares.
+case $FLAVOUR in
+bench)
+	SCENARIOS="same_name moving_queue kill_refill killed_queued nowait_storm umh_cost"
+	[ "$(arg sweep)" = 1 ] && SCENARIOS="$SCENARIOS sweep"
+	;;
+debug)
+	SCENARIOS="module_chain modprobe_path same_name moving_queue kill_refill killed_queued"
+	SCENARIOS="$SCENARIOS nowait_storm freeze_storm fault_storm kselftest sequential kmemleak"
+	;;
+*)
+	SCENARIOS="module_chain modprobe_path same_name moving_queue kill_refill killed_queued"
+	SCENARIOS="$SCENARIOS nowait_storm sequential"
+	;;
+esac
 n=0
 
 wanted() {
@@ -52,7 +84,11 @@ mp_reset() {
 	rm -rf /run/mp
 	mkdir -p /run/mp/live /run/mp/runs
 	echo "$1 $2" >/run/mp/config
+	echo $FAKE >/proc/sys/kernel/modprobe
 }
+
+# The real modprobe as the kernel's helper again.
+mp_real() { echo $MODPROBE >/proc/sys/kernel/modprobe; }
 
 runs() { ls /run/mp/runs | wc -l; }
 live() { ls /run/mp/live | wc -l; }
@@ -165,9 +201,215 @@ modprobe_path() {
 	before=$(runs)
 	(request kmempty)
 	after=$(runs)
-	echo /sbin/modprobe >/proc/sys/kernel/modprobe
-	result modprobe_path redirected="$redirected" runs_with_empty_path=$((after - before))
-	[ "$redirected" -eq 1 ] && [ "$after" -eq "$before" ]
+	# request_module() itself says -ENOENT: see the test module's result.
+	modprobe kmodt_storm count=1 prefix=kmempty2 2>/dev/null
+	empty_err=$(cat /sys/module/kmodt_storm/parameters/first_error 2>/dev/null)
+	rmmod kmodt_storm 2>/dev/null
+	mp_real
+	result modprobe_path redirected="$redirected" runs_with_empty_path=$((after - before)) \
+		nowait_error_with_empty_path="$empty_err"
+	[ "$redirected" -eq 1 ] && [ "$after" -eq "$before" ] && [ "$empty_err" = -2 ]
+}
+
+# A module whose init starts a kthread that request_module()s a second
+# module, which uses a symbol of the first.  The real modprobe and depmod.
+module_chain() {
+	mp_real
+	modprobe kmodt_first || { echo "# modprobe kmodt_first failed"; return 1; }
+	# The kthread's request_module() returns when modprobe has exited.
+	wait_for '[ "$(cat /sys/module/kmodt_first/parameters/request_result)" != -2147483648 ]' 30
+	res=$(cat /sys/module/kmodt_first/parameters/request_result)
+	users=$(lsmod | awk '$1 == "kmodt_first" { print $3 "," $4 }')
+	modprobe -r kmodt_first 2>/dev/null
+	rm_first=$?
+	[ -d /sys/module/kmodt_first ] && first_stays=1 || first_stays=0
+	modprobe -r kmodt_second
+	rm_second=$?
+	left=$(lsmod | grep -c '^kmodt_')
+	result module_chain request_result="$res" used_by="$users" \
+		rm_first_rc="$rm_first" first_stays="$first_stays" \
+		rm_second_rc="$rm_second" left_loaded="$left"
+	[ "$res" = 0 ] && [ "$users" = "1,kmodt_second" ] && [ "$rm_first" -ne 0 ] &&
+		[ "$first_stays" = 1 ] && [ "$rm_second" = 0 ] && [ "$left" = 0 ]
+}
+
+# request_module_nowait() from a module's init, 200 distinct names, a 2 s
+# modprobe: how many modprobes are alive at once.
+nowait_storm() {
+	mp_reset 2000 1
+	t0=$(ms)
+	modprobe kmodt_storm count=200 prefix=kmns || { echo "# modprobe kmodt_storm failed"; return 1; }
+	errors=$(cat /sys/module/kmodt_storm/parameters/errors)
+	rmmod kmodt_storm
+	wait_for '[ "$(runs)" -ge $((200 - errors)) ] && [ "$(live)" -eq 0 ]' 180 ||
+		echo "# warning: $(runs) runs, $(live) alive"
+	r=$(runs) p=$(peak)
+	result nowait_storm requests=200 errors="$errors" modprobe_runs="$r" \
+		peak_live="$p" wall_ms=$(($(ms) - t0))
+	keep_events nowait_storm
+	[ "$errors" -eq 0 ] && [ "$r" -eq 200 ] && [ "$p" -le 50 ]
+}
+
+# printk time of the first kernel log line matching $1, in microseconds.
+klog_us() {
+	dmesg | grep -m1 "$1" | sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\].*/\1\2/p'
+}
+
+# A suspend (pm_test=freezer: tasks are frozen, then thawed after 5 s)
+# while 100 requests with a 3 s modprobe are queued and running.  While
+# user space is frozen no helper may start; nothing may hang; afterwards a
+# request runs its modprobe again.
+freeze_storm() {
+	[ -w /sys/power/pm_test ] || { echo "# no /sys/power/pm_test"; return 1; }
+	mp_reset 3000 1
+	for i in $(seq 100); do (request "kfz$i") & done
+	wait_for '[ "$(runs)" -ge 20 ]' 60
+	# Ties the console clock to CLOCK_MONOTONIC (both in microseconds).
+	echo "boot-test: clock mark" >/dev/kmsg
+	mark_mono=$(mono)
+	echo freezer >/sys/power/pm_test
+	t0=$(ms)
+	echo freeze >/sys/power/state
+	rc=$?
+	echo none >/sys/power/pm_test
+	freeze_ms=$(($(ms) - t0))
+	wait
+	off=$(($(klog_us 'boot-test: clock mark') - mark_mono))
+	from=$(($(klog_us 'Freezing user space processes') - off))
+	to=$(($(klog_us 'Restarting tasks') - off))
+	started=$(awk -v a="$from" -v b="$to" '$1 == "start" && $2 > a + 20000 && $2 < b - 20000' \
+		/run/mp/events | wc -l)
+	before=$(runs)
+	(request kfzafter)
+	after=$(runs)
+	result freeze_storm callers=100 state_write_rc="$rc" freeze_ms="$freeze_ms" \
+		frozen_window_ms=$(((to - from) / 1000)) helpers_started_while_frozen="$started" \
+		modprobe_runs="$before" runs_after_resume=$((after - before))
+	[ "$rc" = 0 ] && [ $((to - from)) -gt 0 ] && [ "$started" = 0 ] &&
+		[ $((after - before)) = 1 ]
+}
+
+# Allocation failures in the callers (failslab, task filter: only the
+# callers allocate with failures) during a storm of 100 distinct and 100
+# identical requests.  Every caller ends, some see ENOMEM, the throttle
+# ends empty, every modprobe that started has exited.
+fault_storm() {
+	[ -d $FAILSLAB ] || { echo "# no $FAILSLAB"; return 1; }
+	mp_reset 200 1
+	echo Y >$FAILSLAB/task-filter
+	echo N >$FAILSLAB/ignore-gfp-wait
+	echo 0 >$FAILSLAB/verbose
+	echo 1 >$FAILSLAB/interval
+	echo -1 >$FAILSLAB/times
+	echo 10 >$FAILSLAB/probability
+	mkdir -p /run/fault
+	for i in $(seq 100); do
+		(echo 1 >/proc/self/make-it-fail && exec mount -t "kft$i" none /mnt 2>/run/fault/d$i) &
+		(echo 1 >/proc/self/make-it-fail && exec mount -t kftsame none /mnt 2>/run/fault/s$i) &
+	done
+	wait
+	echo 0 >$FAILSLAB/probability
+	enomem=$(cat /run/fault/* | grep -c 'Cannot allocate memory')
+	wait_for '[ "$(live)" -eq 0 ]' 60
+	busy=0
+	if [ -r $STATS ]; then
+		busy=$(awk '$1 ~ /^(in_use|waiters|queued):?$/ { s += $2 } END { print s + 0 }' $STATS)
+	fi
+	result fault_storm callers=200 enomem="$enomem" modprobe_runs="$(runs)" \
+		live_after="$(live)" throttle_busy_after="$busy"
+	[ "$enomem" -gt 0 ] && [ "$(live)" = 0 ] && [ "$busy" = 0 ]
+}
+
+# Upstream's kmod selftest (tools/testing/selftests/kmod/kmod.sh) with
+# lib/test_kmod.c: every test, reduced iteration counts unless
+# boot_test.kselftest=full.
+kselftest() {
+	mp_real
+	bad=
+	for id in 0001 0002 0003 0004 0005 0006 0007 0008 0009 0010 0011 0012 0013; do
+		if [ "$KSELFTEST" = full ]; then
+			args="-t $id"
+		else
+			case $id in
+			0008 | 0009) args="-c $id 10" ;;
+			*) args="-c $id 1" ;;
+			esac
+		fi
+		t0=$(ms)
+		bash /kselftest/kmod/kmod.sh $args >/run/kselftest-$id.log 2>&1
+		rc=$?
+		result kselftest_$id args="$args" rc=$rc ms=$(($(ms) - t0))
+		if [ $rc != 0 ]; then
+			bad="$bad $id"
+			tail -n 20 /run/kselftest-$id.log | sed 's/^/# /'
+		fi
+	done
+	mp_real
+	[ -z "$bad" ]
+}
+
+# Sequential costs measured in the kernel by the kmodt_bench module: 1000
+# call_usermodehelper(UMH_WAIT_PROC) round trips of a static helper that
+# exits at once, then 1000 request_module() calls for a missing module with
+# a modprobe that exits 1 at once.  Also the size of a umh request.
+umh_cost() {
+	echo /sbin/umh-false >/proc/sys/kernel/modprobe
+	modprobe kmodt_bench iterations=1000 helper=/sbin/umh-true missing=kmodt-missing ||
+		{ mp_real; echo "# modprobe kmodt_bench failed"; return 1; }
+	mp_real
+	pd=/sys/module/kmodt_bench/parameters
+	ue=$(cat $pd/umh_errors) ke=$(cat $pd/kmod_errors)
+	result umh_cost calls=1000 umh_ns_per_call=$(($(cat $pd/umh_ns) / 1000)) \
+		kmod_ns_per_call=$(($(cat $pd/kmod_ns) / 1000)) umh_errors="$ue" \
+		kmod_errors="$ke" sizeof_subprocess_info="$(cat $pd/subprocess_info_size)"
+	rmmod kmodt_bench
+	[ "$ue" = 0 ] && [ "$ke" = 0 ]
+}
+
+# The scaling sweep (scripts/bench.sh --sweep): N waiting request_module()
+# calls from N kthreads (kmodt_storm wait=1), for one name with a modprobe
+# that outlasts the storm (2 s + 1 ms per caller), then for N names with a
+# 1 s modprobe.  Figures per N; passes if every request got its modprobe
+# (one run per name) and none failed.
+sweep() {
+	ok=0
+	for n in 50 100 200 500 1000 2000; do
+		for kind in same distinct; do
+			if [ $kind = same ]; then
+				mp_reset $((2000 + n)) 1
+				args="same=1 prefix=kswsame$n"
+				want=1
+			else
+				mp_reset 1000 1
+				args="prefix=kswd${n}_"
+				want=$n
+			fi
+			modprobe kmodt_storm wait=1 count=$n $args ||
+				{ echo "# modprobe kmodt_storm failed"; ok=1; continue; }
+			pd=/sys/module/kmodt_storm/parameters
+			e=$(cat $pd/errors) w=$(cat $pd/wall_ns)
+			rmmod kmodt_storm
+			wait_for '[ "$(live)" -eq 0 ]' 120
+			r=$(runs)
+			result sweep_${kind}_$n callers="$n" modprobe_runs="$r" failures="$e" \
+				wall_ms=$((w / 1000000)) peak_live="$(peak)"
+			[ "$r" = "$want" ] && [ "$e" = 0 ] || ok=1
+		done
+	done
+	return $ok
+}
+
+# kmemleak: no unreferenced object since the boot test started.
+kmemleak() {
+	[ -w $KMEMLEAK ] || { echo "# no $KMEMLEAK"; return 1; }
+	# Objects younger than 5 s are never reported.
+	sleep 6
+	echo scan >$KMEMLEAK
+	echo scan >$KMEMLEAK
+	leaks=$(grep -c '^unreferenced object' $KMEMLEAK)
+	[ "$leaks" = 0 ] || sed 's/^/# /' $KMEMLEAK | head -n 60
+	result kmemleak suspects="$leaks"
+	[ "$leaks" = 0 ]
 }
 
 # 200 sequential requests with a modprobe that exits at once: the cost of
@@ -182,6 +424,9 @@ sequential() {
 	[ "$r" -eq 200 ]
 }
 
+# Boot-time objects are not the scenarios' business.
+[ -w $KMEMLEAK ] && echo clear >$KMEMLEAK
+echo "BOOT-TEST-BEGIN $FLAVOUR"
 echo "KTAP version 1"
 echo "1..$count"
 result kernel release="$(uname -r)" cpus="$(grep -c ^processor /proc/cpuinfo)"
