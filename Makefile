@@ -11,7 +11,7 @@ TREE ?= $(CURDIR)/build/linux
 export TREE
 export KERNEL_SRC BASE JOBS
 
-.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched boot-test outbox check
+.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched boot-test bench selftest outbox check
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -45,9 +45,20 @@ kunit-unpatched: deps ## the KUnit suites on the unpatched code: the expected ca
 	@scripts/tree.sh --base
 	@scripts/kunit-unpatched.sh
 
-boot-test: deps ## boot the unpatched and the patched kernel under QEMU, run the request_module() scenarios
+boot-test: deps ## debug kernel (KASAN, lockdep, kmemleak...) under QEMU: every scenario; BASE_ONLY=1: the unpatched kernel
 	@scripts/tree.sh --base
-	@scripts/boot-test.sh $(if $(ONLY),--only $(ONLY)) $(if $(RUNS),--runs $(RUNS))
+	@scripts/boot-test.sh --flavour $(or $(FLAVOUR),debug) \
+		--kernels "$(or $(KERNELS),$(if $(BASE_ONLY),base,series))" \
+		$(if $(ONLY),--only $(ONLY)) $(if $(RUNS),--runs $(RUNS))
+
+bench: deps ## unpatched vs patched kernel, alternating boots (RUNS=3): table, JSON and plots in build/bench; SWEEP=1: scaling sweep
+	@scripts/tree.sh --base
+	@scripts/bench.sh $(if $(RUNS),--runs $(RUNS)) $(if $(SWEEP),--sweep)
+
+selftest: deps ## upstream's kmod selftest (kmod.sh, all 13 tests, full counts) on the patched debug kernel
+	@scripts/tree.sh --base
+	@scripts/boot-test.sh --flavour debug --kernels "$(if $(BASE_ONLY),base,series)" \
+		--only kselftest --kselftest full
 
 outbox: deps ## b4: write the posting to build/outbox (nothing is sent), check recipients and git-am round trip
 	@scripts/tree.sh --base

@@ -4,8 +4,11 @@
 # KASAN, lockdep, two CPUs) and run its KUnit suites; then do the same
 # with the unpatched code plus only the seam and the tests
 # (kunit/base-variant), and print, case by case, what the series changes.
+# Then the benchmark (scripts/bench.sh): the unpatched and the patched
+# kernel booted alternately, three times each, with real processes
+# requesting modules, and the table of what the series changes.
 #
-# The first run builds two kernels: about 25 minutes on two cores.  Later
+# The first run builds four kernels: about 40 minutes on two cores.  Later
 # runs reuse build/ and ccache.
 . "$(dirname "$0")/lib.sh"
 
@@ -38,9 +41,9 @@ python3 "$ROOT/scripts/kunit-compare.py" \
 	"$(kunit_log x86_64 "$variant" "$name")" || rc=1
 ((patched_rc == 0)) || rc=1
 
-stage "boot both kernels with a real userspace and run the request_module() scenarios"
+stage "benchmark: both kernels booted with a real userspace, the request_module() scenarios"
 printf '\n'
-"$ROOT/scripts/boot-test.sh" --kernels "base series" || rc=1
+"$ROOT/scripts/bench.sh" --runs "${RUNS:-3}" || rc=1
 stage_done
 printf '\nlogs: %s/logs/  total time: %s\n' "$BUILD" "$(fmt_secs $(($(date +%s) - T0)))"
 exit $rc

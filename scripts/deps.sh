@@ -15,6 +15,8 @@ PKGS=(
 	python3-ply python3-git
 	# boot tests and KUnit under QEMU
 	qemu-system-x86 busybox-static kmod libcap2-bin
+	# the benchmark's plots
+	python3-matplotlib
 	# posting
 	b4
 	# the documentation check (Sphinx with the kernel's conf.py)

@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The benchmark's report: targets, medians, ratios, plots.
+
+Usage: bench-report.py BOOTDIR OUTDIR
+
+Reads BOOTDIR/{base,series}-bench-<run>.log (scripts/boot-test.sh
+--flavour bench) and writes OUTDIR/results.md, OUTDIR/results.json and
+OUTDIR/kill_refill.png; with sweep results in the logs also OUTDIR/sweep.md
+and OUTDIR/sweep.png.  Prints the Markdown table.  Exits 1 if a target of
+the patched kernel is missed.
+"""
+
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+from typing import Callable, Dict, List, Optional, Tuple
+
+RESULT = re.compile(r"^# RESULT (\S+) (.*)$")
+KERNELS = ("base", "series")
+
+
+class Run:
+    """The figures and modprobe events of one boot."""
+
+    def __init__(self) -> None:
+        self.figures: Dict[str, float] = {}
+        self.info: Dict[str, str] = {}
+        self.events: Dict[str, List[Tuple[str, int]]] = {}
+
+
+def parse(path: str) -> Run:
+    run = Run()
+    events: Optional[List[Tuple[str, int]]] = None
+    started = False
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if line.startswith("BOOT-TEST-BEGIN"):
+                started = True
+            if not started:
+                continue
+            if line.startswith("# EVENTS-BEGIN "):
+                events = run.events.setdefault(line.split()[2], [])
+                continue
+            if line.startswith("# EVENTS-END"):
+                events = None
+                continue
+            if events is not None:
+                parts = line.split()
+                if len(parts) >= 2 and parts[0] in ("start", "end"):
+                    events.append((parts[0], int(parts[1])))
+                continue
+            m = RESULT.match(line)
+            if not m:
+                continue
+            scenario, rest = m.groups()
+            for kv in rest.split():
+                key, _, value = kv.partition("=")
+                if scenario == "kernel":
+                    run.info[key] = value
+                    continue
+                try:
+                    run.figures[f"{scenario}.{key}"] = float(value)
+                except ValueError:
+                    pass
+    return run
+
+
+# (figure, what it shows, target text, check of the patched median, ratio?)
+Target = Tuple[str, str, str, Optional[Callable[[float, float], bool]], bool]
+TARGETS: List[Target] = [
+    ("same_name.modprobe_runs", "modprobe runs, 200 callers of one name",
+     "1", lambda s, b: s == 1, False),
+    ("moving_queue.failures", "failures, 200 names, modprobe 3 s",
+     "0", lambda s, b: s == 0, False),
+    ("kill_refill.peak_live", "peak live modprobes, 50 killed + 50 new",
+     "<= 50", lambda s, b: s <= 50, False),
+    ("nowait_storm.peak_live", "peak live modprobes, 200 request_module_nowait()",
+     "<= 50", lambda s, b: s <= 50, False),
+    ("killed_queued.linger_ms", "ms from SIGKILL to exit, queued caller",
+     "< 50", lambda s, b: s < 50, False),
+    ("umh_cost.umh_ns_per_call", "ns per call_usermodehelper(UMH_WAIT_PROC)",
+     "series/base <= 1.02", lambda s, b: b > 0 and s / b <= 1.02, True),
+    ("umh_cost.kmod_ns_per_call", "ns per request_module() of a missing module",
+     "series/base <= 1.02", lambda s, b: b > 0 and s / b <= 1.02, True),
+    ("umh_cost.sizeof_subprocess_info", "sizeof(struct subprocess_info), bytes",
+     "reported", None, True),
+]
+
+
+def spread(values: List[float]) -> str:
+    if not values:
+        return "-"
+    med = statistics.median(values)
+    if len(values) == 1:
+        return f"{med:g}"
+    return f"{med:g} ({min(values):g}–{max(values):g})"
+
+
+def live_curve(events: List[Tuple[str, int]]) -> Tuple[List[float], List[int]]:
+    """Step curve of live helpers: seconds from the first event, count."""
+    if not events:
+        return [], []
+    events = sorted(events, key=lambda e: e[1])
+    t0 = events[0][1]
+    xs, ys, live = [0.0], [0], 0
+    for kind, t in events:
+        live += 1 if kind == "start" else -1
+        xs.append((t - t0) / 1e6)
+        ys.append(live)
+    return xs, ys
+
+
+def plot_kill_refill(runs: Dict[str, List[Run]], path: str) -> bool:
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("no matplotlib (python3-matplotlib): no plot", file=sys.stderr)
+        return False
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for k, style in zip(KERNELS, ("-", "-")):
+        ev = next((r.events.get("kill_refill") for r in runs[k]
+                   if r.events.get("kill_refill")), None)
+        if not ev:
+            continue
+        xs, ys = live_curve(ev)
+        rel = runs[k][0].info.get("release", k)
+        ax.step(xs, ys, where="post", linestyle=style,
+                label=f"{'patched' if k == 'series' else 'unpatched'} ({rel})")
+    ax.axhline(50, color="grey", linestyle=":", label="limit (50)")
+    ax.set_xlabel("seconds since the first modprobe started (guest clock)")
+    ax.set_ylabel("modprobe helpers alive")
+    ax.set_title("50 callers killed while their modprobes run, then 50 new requests")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    return True
+
+
+SWEEP_KEY = re.compile(r"^sweep_(same|distinct)_(\d+)\.(\w+)$")
+
+
+def sweep_report(runs: Dict[str, List[Run]], outdir: str) -> Optional[str]:
+    """Tables and plot of the scaling sweep, if the logs have one."""
+    data: Dict[Tuple[str, str, int, str], List[float]] = {}
+    for k in KERNELS:
+        for r in runs[k]:
+            for key, v in r.figures.items():
+                m = SWEEP_KEY.match(key)
+                if m:
+                    data.setdefault((k, m.group(1), int(m.group(2)), m.group(3)),
+                                    []).append(v)
+    if not data:
+        return None
+    out = []
+    for series in ("same", "distinct"):
+        ns = sorted({n for (_, s, n, _) in data if s == series})
+        figs = sorted({f for (_, s, _, f) in data if s == series})
+        title = ("N callers for one module name" if series == "same"
+                 else "N callers for N distinct names, modprobe 1 s")
+        out.append(f"### {title}\n")
+        head = ["N"] + [f"{f} ({k})" for f in figs for k in KERNELS]
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "---|" * len(head))
+        for n in ns:
+            row = [str(n)] + [spread(data.get((k, series, n, f), []))
+                              for f in figs for k in KERNELS]
+            out.append("| " + " | ".join(row) + " |")
+        out.append("")
+    text = "\n".join(out)
+    with open(os.path.join(outdir, "sweep.md"), "w") as f:
+        f.write(text)
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return text
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7))
+    for col, series in enumerate(("same", "distinct")):
+        for row, fig_name in enumerate(("modprobe_runs", "wall_ms")):
+            ax = axes[row][col]
+            for k in KERNELS:
+                pts = sorted((n, statistics.median(v)) for (kk, s, n, ff), v
+                             in data.items() if kk == k and s == series
+                             and ff == fig_name)
+                if pts:
+                    ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o",
+                            label="patched" if k == "series" else "unpatched")
+            ax.set_xscale("log")
+            ax.set_xlabel("N (callers)")
+            ax.set_ylabel(fig_name)
+            ax.set_title(f"{series} name(s): {fig_name}")
+            ax.legend()
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, "sweep.png"), dpi=100)
+    return text
+
+
+def main() -> int:
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    bootdir, outdir = sys.argv[1:]
+    os.makedirs(outdir, exist_ok=True)
+    runs: Dict[str, List[Run]] = {}
+    for k in KERNELS:
+        logs = sorted(glob.glob(os.path.join(bootdir, f"{k}-bench-[0-9]*.log")))
+        runs[k] = [parse(p) for p in logs]
+        if not runs[k]:
+            print(f"no benchmark logs of the {k} kernel in {bootdir}",
+                  file=sys.stderr)
+            return 1
+    rel = {k: runs[k][0].info.get("release", "?") for k in KERNELS}
+    head = ["figure", "target (patched)", f"unpatched ({rel['base']})",
+            f"patched ({rel['series']})", "patched/unpatched", "met"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    results = []
+    missed = 0
+    for key, what, target, check, ratio in TARGETS:
+        vals = {k: [r.figures[key] for r in runs[k] if key in r.figures]
+                for k in KERNELS}
+        b = statistics.median(vals["base"]) if vals["base"] else None
+        s = statistics.median(vals["series"]) if vals["series"] else None
+        r = f"{s / b:.3f}" if ratio and b and s is not None else "-"
+        if check is None:
+            met = "-"
+        elif s is None or b is None:
+            met, missed = "NO (no data)", missed + 1
+        elif check(s, b):
+            met = "yes"
+        else:
+            met, missed = "NO", missed + 1
+        lines.append(f"| {what} | {target} | {spread(vals['base'])} | "
+                     f"{spread(vals['series'])} | {r} | {met} |")
+        results.append({"figure": key, "what": what, "target": target,
+                        "base": vals["base"], "series": vals["series"],
+                        "ratio": r, "met": met})
+    nruns = {k: len(runs[k]) for k in KERNELS}
+    table = "\n".join(lines) + (
+        f"\n\nBoots: {nruns['base']} unpatched, {nruns['series']} patched, "
+        "alternating; medians with the range in parentheses; QEMU/TCG "
+        "-smp 2 -icount shift=0,sleep=off (guest time counts instructions).\n")
+    with open(os.path.join(outdir, "results.md"), "w") as f:
+        f.write(table)
+    with open(os.path.join(outdir, "results.json"), "w") as f:
+        json.dump({"kernels": rel, "boots": nruns, "targets": results,
+                   "figures": {k: [r.figures for r in runs[k]] for k in KERNELS}},
+                  f, indent=1, sort_keys=True)
+    print(table)
+    if plot_kill_refill(runs, os.path.join(outdir, "kill_refill.png")):
+        print(f"plot: {os.path.join(outdir, 'kill_refill.png')}")
+    sw = sweep_report(runs, outdir)
+    if sw:
+        print(sw)
+        print(f"sweep: {os.path.join(outdir, 'sweep.md')}, sweep.png")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The benchmark: the unpatched and the patched kernel, same config
+# (configs/check.config) and same QEMU settings, booted alternately
+# (base, series, base, series, ...) RUNS times each (default 3), running
+# the "bench" scenarios of scripts/boot/init.sh under QEMU with -icount.
+#
+#   bench.sh [--runs N] [--sweep]
+#
+# --sweep adds the scaling sweep (N callers for one name, and N callers for
+# N names, N = 50 ... 2000) to every boot.
+#
+# Output: the table on the terminal, build/bench/results.{md,json}, and
+# build/bench/kill_refill.png (live modprobes over time while 50 killed
+# callers are followed by 50 new ones, both kernels); with --sweep also
+# build/bench/sweep.{md,png}.  The kernels are the boot tests' small ones
+# (build/boot/o-base, build/o-check), built once and reused.
+. "$(dirname "$0")/lib.sh"
+
+runs=${RUNS:-3}
+sweep=
+while (($#)); do
+	case $1 in
+	--runs) runs=$2; shift 2 ;;
+	--sweep) sweep=1; shift ;;
+	*) die "usage: bench.sh [--runs N] [--sweep]" ;;
+	esac
+done
+((runs >= 1)) || die "--runs needs a positive number"
+
+T0=$(date +%s)
+if [[ -n $sweep ]]; then
+	export BOOT_APPEND="boot_test.sweep=1"
+	stage "benchmark with the scaling sweep: $runs boots of each kernel, alternating"
+else
+	export BOOT_APPEND=
+	stage "benchmark: $runs boots of each kernel, alternating"
+fi
+"$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --runs "$runs"
+rc=$?
+stage_done
+
+mkdir -p "$BUILD/bench"
+python3 "$ROOT/scripts/bench-report.py" "$BUILD/boot" "$BUILD/bench" || rc=1
+printf '\nresults: %s/bench/  total time: %s\n' "$BUILD" "$(fmt_secs $(($(date +%s) - T0)))"
+exit $rc
