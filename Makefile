@@ -11,7 +11,7 @@ TREE ?= $(CURDIR)/build/linux
 export TREE
 export KERNEL_SRC BASE JOBS
 
-.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched boot-test bench selftest outbox check
+.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched boot-test bench selftest outbox rebase check
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -29,11 +29,11 @@ tree: deps ## make build/linux: the base, and patches/ applied on branch "series
 regen: ## rewrite patches/ from branch "series" of build/linux
 	@scripts/regen.sh
 
-check-series: deps ## check patches/: applies, checkpatch, bisectable build, kernel-doc
+check-series: deps ## check patches/: applies, checkpatch and MAINTAINERS, bisectable build, kernel-doc, Sphinx docs
 	@scripts/tree.sh --base
 	@scripts/check-series.sh all
 
-test-checks: deps ## negative test: each check of check-series fails on a broken series
+test-checks: deps ## negative test: each check of check-series (and make rebase) fails on a broken series
 	@scripts/tree.sh --base
 	@scripts/test-checks.sh
 
@@ -63,6 +63,9 @@ selftest: deps ## upstream's kmod selftest (kmod.sh, all 13 tests, full counts) 
 outbox: deps ## b4: write the posting to build/outbox (nothing is sent), check recipients and git-am round trip
 	@scripts/tree.sh --base
 	@scripts/outbox.sh
+
+rebase: deps ## apply patches/ onto BASE of KERNEL_SRC (git am -3) in build/rebase, report conflicts by patch, run the series checks there (CONTINUE=1 after a conflict, ABORT=1; REBASE_BUILD=1, REBASE_DOCS=1)
+	@scripts/rebase.sh $(if $(CONTINUE),--continue)$(if $(ABORT),--abort)
 
 check: deps ## what CI runs: every check, a summary table, "N passed, N failed"
 	@scripts/tree.sh --base

@@ -25,8 +25,8 @@
 #               kept in $BUILD/docs-base-*.warn).  DOCS_DIRS overrides the
 #               directories built.  About 1.5 minutes per build on 2 cores.
 #
-# Work happens in the worktree $BUILD/check of $TREE's repository (never in
-# $TREE itself); build output goes to $BUILD/o-check (docs: $BUILD/o-docs)
+# Work happens in the worktree $BUILD/check (CHECK_WT) of $TREE's repository
+# (never in $TREE itself); build output goes to $BUILD/o-check (docs: $BUILD/o-docs)
 # and logs to $BUILD/logs.
 # Every failure is one line "FAIL: <patch file>: <check>: ...".  The exit
 # status is non-zero when any check failed.
@@ -38,12 +38,14 @@
 # them yet; options that exist but got lost always fail).
 . "$(dirname "$0")/lib.sh"
 
-WT=$BUILD/check
-OUT=$BUILD/o-check
+# CHECK_WT, CHECK_OUT, CHECK_STATE: another worktree, build directory and
+# state file, for checks of another tree (scripts/rebase.sh).
+WT=${CHECK_WT:-$BUILD/check}
+OUT=${CHECK_OUT:-$BUILD/o-check}
 # The source tree of kmake and kconfig.sh.
 export SRC=$WT
 FRAG=${CHECK_CONFIG:-$ROOT/configs/check.config}
-STATE=$BUILD/check.state
+STATE=${CHECK_STATE:-$BUILD/check.state}
 
 usage() { die "usage: check-series.sh [apply|checkpatch|maintainers|build|kernel-doc|docs|all]..."; }
 
@@ -220,11 +222,12 @@ check_checkpatch() {
 	# checkpatch looks up every "commit <id>" of a log in the tree's
 	# history.  Debian's source is one commit with no history, so there it
 	# can only call a correct upstream id unknown: skip that one lookup,
-	# and only on a tree whose base has no parent.  On a real kernel git
-	# tree (KERNEL_SRC) it stays on.
-	if ! git -C "$WT" rev-parse -q --verify 'base^' >/dev/null; then
+	# and only on a tree whose base has less than 1000 commits of history
+	# (Debian's, or a test tree made from it; mainline has over a
+	# million).  On a real kernel git tree (KERNEL_SRC) it stays on.
+	if (($(git -C "$WT" rev-list --count --max-count=1000 "$BASE_REV") < 1000)); then
 		opts+=(--ignore UNKNOWN_COMMIT_ID)
-		info "checkpatch: the base has no history: commit ids in logs are not looked up"
+		info "checkpatch: the base has (almost) no history: commit ids in logs are not looked up"
 	fi
 	# checkpatch warns about every added or deleted file unless the patch
 	# also edits MAINTAINERS, even when a directory pattern covers it.

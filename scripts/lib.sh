@@ -93,13 +93,15 @@ run_check() {
 
 # with_build_lock CMD...: only one kernel build at a time on this machine.
 # Re-entrant: a script run under the lock (KMOD_SERIES_BUILD_LOCK set)
-# does not take it again.
+# does not take it again.  The lock stays in $ROOT/build even when BUILD
+# points elsewhere (another kernel tree's checks), so that it is one lock.
 with_build_lock() {
-	local lock=$BUILD/.build.lock
+	local lock=$ROOT/build/.build.lock
 	if [[ -n ${KMOD_SERIES_BUILD_LOCK:-} ]]; then
 		"$@"
 		return
 	fi
+	mkdir -p "${lock%/*}"
 	exec {_lockfd}>"$lock"
 	if ! flock -n "$_lockfd"; then
 		info "waiting for another kernel build to finish ($lock)"
@@ -155,6 +157,11 @@ fail_patch() {
 ensure_worktree() {
 	local dir=$1
 	if [[ -e $dir/.git ]] && git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		# A worktree of another repository (another TREE) would check
+		# the wrong base without a word.
+		[[ $(git -C "$dir" rev-parse --path-format=absolute --git-common-dir) == \
+			"$(tgit rev-parse --path-format=absolute --git-common-dir)" ]] ||
+			die "$dir is a worktree of another repository than $TREE: remove it, or use another BUILD="
 		return 0
 	fi
 	[[ -e $dir ]] && die "$dir exists but is not a worktree of $TREE: remove it"

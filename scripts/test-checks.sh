@@ -20,6 +20,12 @@
 #   docs          the last commit that touches an .rst file under
 #                 Documentation/ gets a reference to a document that does
 #                 not exist appended to it (Sphinx must warn)
+#   rebase        scripts/rebase.sh onto a copy of base in which the first
+#                 line that the last patch changes (or the line before its
+#                 first addition) was changed too: it must stop with exit
+#                 status 2 and "CONFLICT: <last patch>: <file>"; onto base
+#                 itself it must apply every patch (REBASE_CHECKS=none: the
+#                 checks themselves are tested above)
 #
 # "test-checks.sh CHECK..." runs only those cases (the build case alone
 # takes about 20 minutes).
@@ -29,7 +35,7 @@
 
 NEG=$BUILD/negtest
 WT=$NEG/wt
-ALL_CHECKS=(apply checkpatch build kernel-doc maintainers docs)
+ALL_CHECKS=(apply checkpatch build kernel-doc maintainers docs rebase)
 CHECKS=()
 for a in "${@:-${ALL_CHECKS[@]}}"; do
 	[[ " ${ALL_CHECKS[*]} " == *" $a "* ]] || die "usage: test-checks.sh [${ALL_CHECKS[*]}]..."
@@ -200,6 +206,72 @@ run_case() {
 # skip_case CHECK WHY: a case that could not be set up counts as failed.
 skip_case() { result 0 "$1: could not make the corrupted series: $2"; }
 
+# make_negtest_branch REPO FILE LINE: branch "negtest" of REPO = base with
+# " kmod-series-negtest" appended to line LINE of FILE, made with plumbing.
+make_negtest_branch() {
+	local repo=$1 file=$2 line=$3 mode blob tree commit
+	mode=$(git -C "$repo" ls-tree "$BASE_REV" -- "$file" | cut -d' ' -f1)
+	[[ -n $mode ]] || return 1
+	blob=$(git -C "$repo" show "$BASE_REV:$file" | sed "${line}s/\$/ kmod-series-negtest/" |
+		git -C "$repo" hash-object -w --stdin) || return 1
+	tree=$(export GIT_INDEX_FILE=$repo/.git/negtest-index
+		git -C "$repo" read-tree "$BASE_REV" &&
+			git -C "$repo" update-index --cacheinfo "$mode,$blob,$file" &&
+			git -C "$repo" write-tree) || return 1
+	commit=$(GIT_AUTHOR_NAME=negtest GIT_AUTHOR_EMAIL=negtest@localhost \
+		git -C "$repo" commit-tree -p "$BASE_REV" -m "negative test: change $file:$line" "$tree") ||
+		return 1
+	git -C "$repo" update-ref refs/heads/negtest "$commit"
+}
+
+# rebase_case: see the header.
+rebase_case() {
+	local dir=$NEG/rebase last=${PATCH_FILES[n - 1]} spec file line rc t0 log
+	t0=$(date +%s)
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	# "file<TAB>line": the first line the last patch removes in a file it
+	# modifies, or the context line just before its first added line.
+	spec=$(awk '
+		/^diff --git / { f = substr($4, 3); skip = 0; inh = 0; next }
+		/^new file mode/ { skip = 1; next }
+		/^@@ / { split($2, a, ","); old = substr(a[1], 2); prev = ""; inh = 1; next }
+		!inh || skip { next }
+		/^ / { prev = old; old++; next }
+		/^-/ { print f "\t" old; exit }
+		/^\+/ && prev != "" { print f "\t" prev; exit }
+	' "$last")
+	[[ -n $spec ]] || { skip_case rebase "no line of an existing file in ${last##*/}"; return; }
+	IFS=$'\t' read -r file line <<<"$spec"
+	info "negative test 'rebase': changing $file:$line of base (log: $dir/*.log)"
+	# The test tree is made without a checkout (minutes for a kernel).
+	if ! git clone -q --shared --no-checkout "$TREE" "$dir/src" ||
+		! make_negtest_branch "$dir/src" "$file" "$line"; then
+		skip_case rebase "could not make the test tree"
+		return
+	fi
+	log=$dir/conflict.log
+	KERNEL_SRC=$dir/src BASE=negtest REBASE_DIR=$dir/tree REBASE_CHECKS=none \
+		"$ROOT/scripts/rebase.sh" >"$log" 2>&1
+	rc=$?
+	if ((rc != 2)) || ! grep -q "^CONFLICT: ${last##*/}: .*$file" "$log"; then
+		tail -20 "$log" | sed 's/^/#   /'
+		result 0 "rebase: exit status $rc, and no 'CONFLICT: ${last##*/}: $file' (log: $log)"
+		return
+	fi
+	grep "^CONFLICT: " "$log" | sed 's/^/#   /'
+	log=$dir/clean.log
+	KERNEL_SRC=$dir/src BASE=$BASE_REV REBASE_DIR=$dir/tree REBASE_CHECKS=none \
+		"$ROOT/scripts/rebase.sh" >"$log" 2>&1
+	rc=$?
+	if ((rc != 0)) || grep -q '^CONFLICT: ' "$log"; then
+		tail -20 "$log" | sed 's/^/#   /'
+		result 0 "rebase: onto base itself: exit status $rc (log: $log)"
+		return
+	fi
+	result 1 "rebase: stops at the conflict in ${last##*/}, passes on base ($(fmt_secs $(($(date +%s) - t0))))"
+}
+
 info "negative tests on ${#PATCH_FILES[@]} patches from $PATCHES"
 if ! apply_in_wt; then
 	for c in "${CHECKS[@]}"; do skip_case "$c" "the series does not apply"; done
@@ -268,6 +340,8 @@ else
 	else
 		skip_case docs "see the messages above"
 	fi
+
+	want rebase && rebase_case
 fi
 reset_worktree "$WT" "$BASE_REV"
 
