@@ -146,8 +146,10 @@ def plot_kill_refill(runs: Dict[str, List[Run]], path: str) -> bool:
 SWEEP_KEY = re.compile(r"^sweep_(same|distinct)_(\d+)\.(\w+)$")
 
 
-def sweep_report(runs: Dict[str, List[Run]], outdir: str) -> Optional[str]:
-    """Tables and plot of the scaling sweep, if the logs have one."""
+def sweep_report(runs: Dict[str, List[Run]], outdir: str,
+                 name: str = "sweep") -> Optional[str]:
+    """Tables and plot of the scaling sweep (OUTDIR/NAME.{md,png}), if the
+    logs have one."""
     data: Dict[Tuple[str, str, int, str], List[float]] = {}
     for k in KERNELS:
         for r in runs[k]:
@@ -174,7 +176,7 @@ def sweep_report(runs: Dict[str, List[Run]], outdir: str) -> Optional[str]:
             out.append("| " + " | ".join(row) + " |")
         out.append("")
     text = "\n".join(out)
-    with open(os.path.join(outdir, "sweep.md"), "w") as f:
+    with open(os.path.join(outdir, f"{name}.md"), "w") as f:
         f.write(text)
     try:
         import matplotlib
@@ -199,7 +201,9 @@ def sweep_report(runs: Dict[str, List[Run]], outdir: str) -> Optional[str]:
             ax.set_title(f"{series} name(s): {fig_name}")
             ax.legend()
     fig.tight_layout()
-    fig.savefig(os.path.join(outdir, "sweep.png"), dpi=100)
+    fig.suptitle(name)
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, f"{name}.png"), dpi=100)
     return text
 
 
@@ -258,8 +262,16 @@ def main() -> int:
         print(f"plot: {os.path.join(outdir, 'kill_refill.png')}")
     sw = sweep_report(runs, outdir)
     if sw:
+        print("## Scaling sweep, -smp 2\n")
         print(sw)
         print(f"sweep: {os.path.join(outdir, 'sweep.md')}, sweep.png")
+    runs8 = {k: [parse(p) for p in sorted(glob.glob(
+        os.path.join(bootdir, f"{k}-bench-smp8-[0-9]*.log")))] for k in KERNELS}
+    sw8 = sweep_report(runs8, outdir, "sweep-smp8")
+    if sw8:
+        print("## Scaling sweep, -smp 8\n")
+        print(sw8)
+        print(f"sweep: {os.path.join(outdir, 'sweep-smp8.md')}, sweep-smp8.png")
     return 1 if missed else 0
 
 

@@ -8,7 +8,8 @@
 #   bench.sh [--runs N] [--sweep]
 #
 # --sweep adds the scaling sweep (N callers for one name, and N callers for
-# N names, N = 50 ... 2000) to every boot.
+# N names, N = 50 ... 2000) to every boot, and one more boot of each kernel
+# with -smp 8 that runs only the sweep.
 #
 # Output: the table on the terminal, build/bench/results.{md,json}, and
 # build/bench/kill_refill.png (live modprobes over time while 50 killed
@@ -39,6 +40,14 @@ fi
 "$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --runs "$runs"
 rc=$?
 stage_done
+if [[ -n $sweep ]]; then
+	# The same-name and distinct-name series again with 8 vCPUs: does the
+	# result depend on how many CPUs race?
+	stage "scaling sweep with -smp 8: one boot of each kernel"
+	"$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --smp 8 \
+		--only sweep || rc=1
+	stage_done
+fi
 
 mkdir -p "$BUILD/bench"
 python3 "$ROOT/scripts/bench-report.py" "$BUILD/boot" "$BUILD/bench" || rc=1

@@ -11,6 +11,10 @@
  *  - wait=1: one kthread per request, each calling request_module() and
  *    waiting for it; the load returns when every thread has its answer.
  *
+ * With wait=1 fail=1 the threads opt in to failslab's task filter, so that
+ * the allocations of request_module() and the usermode helper setup in
+ * them can fail.
+ *
  * Afterwards /sys/module/kmodt_storm/parameters/ says how many requests
  * failed (returned an error: modprobe's own exit status does not count),
  * the first error, and, with wait=1, the nanoseconds from the first
@@ -41,6 +45,10 @@ MODULE_PARM_DESC(same, "ask for the same name every time");
 static bool wait;
 module_param(wait, bool, 0444);
 MODULE_PARM_DESC(wait, "one waiting request_module() per kthread");
+
+static bool fail;
+module_param(fail, bool, 0444);
+MODULE_PARM_DESC(fail, "wait=1: the threads' allocations may fail (failslab's task filter)");
 
 static unsigned int errors;
 module_param(errors, uint, 0444);
@@ -76,6 +84,10 @@ static int kmodt_storm_request(unsigned int i, bool nowait)
 
 static int kmodt_storm_thread(void *data)
 {
+#ifdef CONFIG_FAULT_INJECTION
+	/* Opt in to failslab's task filter: only these threads see faults. */
+	current->make_it_fail = fail;
+#endif
 	kmodt_storm_record(kmodt_storm_request((unsigned long)data, false));
 	if (atomic_dec_and_test(&pending))
 		complete(&all_answered);
