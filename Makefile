@@ -60,9 +60,9 @@ selftest: deps ## upstream's kmod selftest (kmod.sh, all 13 tests, full counts) 
 	@scripts/boot-test.sh --flavour debug --kernels "$(if $(BASE_ONLY),base,series)" \
 		--only kselftest --kselftest full
 
-outbox: deps ## b4: write the posting to build/outbox (nothing is sent), check recipients and git-am round trip
+outbox: deps ## b4: write the posting to build/outbox (nothing is sent), check recipients and git-am round trip; V=2 PREV=<v1 patches dir, git range or ref>: a v2 with changelog and range-diff
 	@scripts/tree.sh --base
-	@scripts/outbox.sh
+	@scripts/outbox.sh $(if $(V),--version $(V)) $(if $(PREV),--prev $(PREV))
 
 rebase: deps ## apply patches/ onto BASE of KERNEL_SRC (git am -3) in build/rebase, report conflicts by patch, run the series checks there (CONTINUE=1 after a conflict, ABORT=1; REBASE_BUILD=1, REBASE_DOCS=1)
 	@scripts/rebase.sh $(if $(CONTINUE),--continue)$(if $(ABORT),--abort)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Prepare the posting of patches/ with b4, without any network access:
 #
-#   outbox.sh
+#   outbox.sh [--version N --prev DIR|RANGE|REF]
 #
 # 1. Applies patches/ onto base in a throw-away clone (build/outbox-src),
 #    enrolls the branch with "b4 prep -e base", sets the cover letter from
@@ -15,11 +15,72 @@
 #    series (same tree id).
 # build/outbox/recipients.txt lists the recipients get_maintainer.pl gives
 # for each patch.  Nothing is sent.
+#
+# A later version (make outbox V=2 PREV=...): "b4 prep --force-revision N"
+# gives the subjects "[PATCH vN nn/mm]", and the cover letter gets, after
+# the text of patches/cover.txt, the section "Changes in vN:" of
+# patches/changelog.txt (CHANGELOG; the lines from "Changes in vN:" to the
+# next "Changes in v...:" heading, written by hand) and "Range-diff against
+# vN-1:", a "git range-diff" of the previous version against this one
+# (also in build/outbox/range-diff.txt).  The previous version (PREV) is a
+# directory of patches with its "series" file, as posted (for example a
+# copy of patches/ from the tag of the last posting), or a git range
+# A..B of $TREE, or a git ref of $TREE (the range base..REF).  Step 3
+# also checks the subjects, the changelog and the range-diff in the emails.
 . "$(dirname "$0")/lib.sh"
 
 SRCDIR=$BUILD/outbox-src
 OUT=$BUILD/outbox
 AMDIR=$BUILD/outbox-am
+VERSION=1
+PREV=
+while (($#)); do
+	case $1 in
+	--version) VERSION=${2:-}; shift 2 ;;
+	--prev) PREV=${2:-}; shift 2 ;;
+	*) die "usage: outbox.sh [--version N --prev DIR|RANGE|REF]" ;;
+	esac
+done
+[[ $VERSION =~ ^[1-9][0-9]*$ ]] || die "--version wants a number, not '$VERSION'"
+CHANGELOG=${CHANGELOG:-$PATCHES/changelog.txt}
+if ((VERSION > 1)); then
+	[[ -n $PREV ]] || die "version $VERSION needs PREV=<the patches of v$((VERSION - 1)): a directory, a git range or ref of $TREE>"
+	[[ -f $CHANGELOG ]] || die "version $VERSION needs $CHANGELOG with a section 'Changes in v$VERSION:'"
+	changes=$(awk -v h="Changes in v$VERSION:" '
+		$0 == h { on = 1; print; next }
+		on && /^Changes in v[0-9]+:/ { exit }
+		on { print }
+	' "$CHANGELOG" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}')
+	(($(wc -l <<<"$changes") > 1)) ||
+		die "$CHANGELOG has no lines under 'Changes in v$VERSION:'"
+fi
+
+# prev_range: the commits of the previous version, as a range of $SRCDIR.
+prev_range() {
+	local list a b
+	if [[ -d $PREV ]]; then
+		list=$(series_patches "$(cd "$PREV" && pwd)") || return 1
+		git -C "$SRCDIR" checkout -q --detach base || return 1
+		# shellcheck disable=SC2086  # one patch file a line, no blanks
+		git -C "$SRCDIR" am -q $list >"$BUILD/logs/outbox-prev-am.log" 2>&1 || {
+			git -C "$SRCDIR" am --abort >/dev/null 2>&1
+			git -C "$SRCDIR" checkout -q outbox
+			msg "the patches in $PREV do not apply on base (log: $BUILD/logs/outbox-prev-am.log)"
+			return 1
+		}
+		b=$(git -C "$SRCDIR" rev-parse HEAD)
+		git -C "$SRCDIR" checkout -q outbox || return 1
+		git -C "$SRCDIR" tag -f "outbox-v$((VERSION - 1))" "$b" >/dev/null
+		printf 'base..%s\n' "$b"
+	elif [[ $PREV == *..* ]]; then
+		a=$(tgit rev-parse --verify "${PREV%%..*}^{commit}") &&
+			b=$(tgit rev-parse --verify "${PREV##*..}^{commit}") || return 1
+		printf '%s..%s\n' "$a" "$b"
+	else
+		b=$(tgit rev-parse --verify "$PREV^{commit}") || return 1
+		printf 'base..%s\n' "$b"
+	fi
+}
 
 stage "outbox: apply patches/ and enroll the series with b4 prep"
 "$ROOT/scripts/check-series.sh" apply >/dev/null || die "patches/ does not apply"
@@ -38,9 +99,26 @@ git -C "$SRCDIR" config user.email "$email"
 git -C "$SRCDIR" config sendemail.smtpserver localhost
 cover=$(mktemp)
 cat "$PATCHES/cover.txt" >"$cover"
+if ((VERSION > 1)); then
+	range=$(prev_range) || die "PREV=$PREV: not a directory of patches, nor a range or ref of $TREE"
+	git -C "$SRCDIR" range-diff --no-color "$range" base..outbox >"$BUILD/logs/outbox-range-diff.txt" ||
+		die "git range-diff $range base..outbox failed"
+	info "v$VERSION: range-diff against v$((VERSION - 1)) ($range): $(grep -cE '^ *[0-9-]+: ' "$BUILD/logs/outbox-range-diff.txt") commits"
+	{
+		printf '\n%s\n\n' "$changes"
+		printf 'Range-diff against v%d:\n' $((VERSION - 1))
+		cat "$BUILD/logs/outbox-range-diff.txt"
+		# b4 reads the last paragraph of the cover letter as trailers
+		# (To:, Cc:), and would take and move range-diff lines such as
+		# "10: 1234 = 10: 5678 subject": end with a paragraph of text.
+		printf '\nThe range-diff compares the commits of v%d with those of v%d.\n' \
+			$((VERSION - 1)) "$VERSION"
+	} >>"$cover"
+fi
 (
 	cd "$SRCDIR" || exit 1
 	b4 prep -e base >/dev/null &&
+		{ ((VERSION == 1)) || b4 prep --force-revision "$VERSION" >/dev/null 2>&1; } &&
 		EDITOR="cp $cover" GIT_EDITOR="cp $cover" b4 prep --edit-cover >/dev/null 2>&1 &&
 		b4 prep --auto-to-cc 2>&1 | sed -n 's/^ *+ /  /p'
 ) || die "b4 prep failed"
@@ -49,10 +127,11 @@ stage_done
 
 stage "outbox: write the emails with b4 send -o"
 mkdir -p "$OUT"
+((VERSION > 1)) && cp "$BUILD/logs/outbox-range-diff.txt" "$OUT/range-diff.txt"
 (cd "$SRCDIR" && b4 send -o "$OUT" --no-sign) >"$BUILD/logs/outbox-send.log" 2>&1 ||
 	{ cat "$BUILD/logs/outbox-send.log" >&2; die "b4 send -o failed"; }
 mapfile -t series < <(grep -v '^\s*\(#\|$\)' "$PATCHES/series")
-mapfile -t mails < <(find "$OUT" -name '*.eml' | sort)
+mapfile -t mails < <(find "$OUT" -name '*.eml' | sort -V)
 ((${#mails[@]} == ${#series[@]} + 1)) ||
 	die "b4 wrote ${#mails[@]} emails for ${#series[@]} patches and a cover letter"
 stage_done "${#mails[@]} emails in $OUT"
@@ -62,7 +141,7 @@ fail=0
 : >"$OUT/recipients.txt"
 for p in "${series[@]}"; do
 	n=${p%%-*}
-	mail=$(find "$OUT" -name "${n}-*.eml" | head -n 1)
+	mail=$(find "$OUT" \( -name "${n}-*.eml" -o -name "v*-${n}-*.eml" \) | head -n 1)
 	[[ -n $mail ]] || { msg "FAIL: no email for $p"; fail=1; continue; }
 	heads=$(python3 - "$mail" <<'EOF'
 import email, sys
@@ -73,8 +152,9 @@ for _, a in getaddresses(m.get_all("To", []) + m.get_all("Cc", [])):
 EOF
 )
 	want=$(cd "$SRCDIR" && ./scripts/get_maintainer.pl --nogit --nogit-fallback \
-		--norolestats "$PATCHES/$p" 2>/dev/null | sed -E 's/.*<([^>]+)>.*/\1/' | tr 'A-Z' 'a-z')
-	{ echo "$p:"; sed 's/^/  /' <<<"$want"; } >>"$OUT/recipients.txt"
+		--norolestats "$PATCHES/$p" 2>/dev/null | sed -E 's/.*<([^>]+)>.*/\1/' | tr '[:upper:]' '[:lower:]')
+	mapfile -t addrs <<<"$want"
+	{ echo "$p:"; printf '  %s\n' "${addrs[@]}"; } >>"$OUT/recipients.txt"
 	while read -r a; do
 		[[ -z $a ]] && continue
 		if ! grep -qxF "$a" <<<"$heads"; then
@@ -83,6 +163,31 @@ EOF
 		fi
 	done <<<"$want"
 done
+# Subjects, and for a later version the changelog and range-diff.
+want_prefix='[PATCH '
+((VERSION > 1)) && want_prefix="[PATCH v$VERSION "
+for m in "${mails[@]}"; do
+	subj=$(python3 -c 'import email,sys; print(email.message_from_binary_file(open(sys.argv[1],"rb"))["Subject"].replace("\n", "").replace("\r", ""))' "$m")
+	if [[ $subj != "$want_prefix"* ]]; then
+		msg "FAIL: $(basename "$m"): subject '$subj' does not start with '$want_prefix'"
+		fail=1
+	fi
+done
+if ((VERSION > 1)); then
+	for want in "Changes in v$VERSION:" "Range-diff against v$((VERSION - 1)):"; do
+		if ! grep -qF "$want" "${mails[0]}"; then
+			msg "FAIL: the cover letter $(basename "${mails[0]}") lacks '$want'"
+			fail=1
+		fi
+	done
+	# The summary lines of the range-diff, unchanged and in order.
+	if ! diff <(grep -E '^ *[0-9-]+: ' "$OUT/range-diff.txt") \
+		<(grep -E '^ *[0-9-]+: ' "${mails[0]}") >/dev/null; then
+		msg "FAIL: the range-diff in $(basename "${mails[0]}") differs from $OUT/range-diff.txt"
+		fail=1
+	fi
+	((fail)) || info "v$VERSION: subjects '[PATCH v$VERSION nn/${#series[@]}]', changelog and range-diff in the cover letter"
+fi
 git clone -q --shared --no-checkout "$TREE" "$AMDIR" || die "clone failed"
 git -C "$AMDIR" checkout -q --detach "$(tgit rev-parse 'base^{commit}')"
 git -C "$AMDIR" config user.name am

@@ -25,12 +25,15 @@
 #    rest.  It does not skip a patch to go on: every later patch would be
 #    applied to a tree that lacks it, and its report would mislead.
 # 3. With every patch in: patches/ regenerated from the branch into
-#    $BUILD/rebase-patches (with patches/cover.txt), "git range-diff"
+#    $BUILD/rebase-patches (with cover.txt and changelog.txt), "git range-diff"
 #    against the original series into $BUILD/logs/rebase/range-diff.txt,
 #    and check-series.sh apply, checkpatch (with the maintainers checks)
 #    and kernel-doc on that tree (REBASE_CHECKS="..." picks others).
 #    REBASE_BUILD=1 adds the per-commit build (about 20 minutes),
 #    REBASE_DOCS=1 the Sphinx check.
+#
+# PATCHES=$BUILD/rebase-patches starts again from the result of an earlier
+# run (with its resolutions), for example with REBASE_BUILD=1.
 #
 # Exit status: 0 when the series is in and the checks pass, 2 when a
 # conflict needs a hand, 1 otherwise.  To take the result into your tree:
@@ -162,8 +165,18 @@ if [[ $mode == start ]]; then
 	list=$(series_patches "$PATCHES") || exit 1
 	[[ -n $list ]] || die "the series in $PATCHES is empty"
 	stage "rebase: $(wc -l <<<"$list") patches onto $SRC at ${BASE:-HEAD} ($(git -C "$SRC" log -1 --format='%h %s' "$base"))"
+	# A copy of the patches, the cover letter and the changelog: PATCHES
+	# may be the $RPATCHES of an earlier run, which goes away now.
+	snap=$(mktemp -d "$BUILD/.rebase-input.XXXXXX")
+	mapfile -t plist <<<"$list"
+	cp "${plist[@]}" "$snap/" || die "cannot copy the patches"
+	for f in cover.txt changelog.txt; do
+		[[ -f $PATCHES/$f ]] && cp "$PATCHES/$f" "$snap/"
+	done
 	drop_tree
 	git clone -q --shared --no-checkout "$SRC" "$RDIR" || die "git clone --shared $SRC failed"
+	mv "$snap" "$RDIR/.git/$MARK-input"
+	list=$(for f in "${plist[@]}"; do printf '%s\n' "$RDIR/.git/$MARK-input/${f##*/}"; done)
 	printf '%s\n' "$list" >"$RDIR/.git/$MARK"
 	: >"$RDIR/.git/$MARK-status"
 	rgit tag -f base "$base" >/dev/null
@@ -225,7 +238,10 @@ if rgit rev-parse -q --verify refs/kmod-series/orig-series >/dev/null; then
 	grep -E '^[0-9-]+: +[0-9a-f-]+ [=!<>]' "$RLOGS/range-diff.txt" | cut -c1-100 | sed 's/^/  /' >&2
 fi
 mkdir -p "$RPATCHES"
-cp "$ROOT/patches/cover.txt" "$RPATCHES/cover.txt"
+for f in cover.txt changelog.txt; do
+	[[ -f $RDIR/.git/$MARK-input/$f ]] && cp "$RDIR/.git/$MARK-input/$f" "$RPATCHES/"
+done
+[[ -f $RPATCHES/cover.txt ]] || die "the series has no cover.txt"
 env "${CHECK_ENV[@]}" SERIES_BRANCH="$RBRANCH" "$ROOT/scripts/regen.sh" >/dev/null 2>&1 ||
 	die "regenerating the patches from $RBRANCH failed"
 info "the rebased patches: $RPATCHES"
@@ -239,6 +255,14 @@ if [[ ${checks[*]} == none ]]; then
 	exit 0
 fi
 stage "rebase: series checks on the new base (${checks[*]})"
+# The worktree of the checks is whole: "git worktree add" would copy the
+# sparse checkout of $RDIR.
+if [[ ! -e $RDIR-check ]]; then
+	rgit worktree add -q --detach "$RDIR-check" base >/dev/null 2>&1 ||
+		die "git worktree add $RDIR-check failed"
+fi
+git -C "$RDIR-check" sparse-checkout disable >/dev/null 2>&1 ||
+	die "could not make $RDIR-check a full checkout"
 env "${CHECK_ENV[@]}" "$ROOT/scripts/check-series.sh" "${checks[@]}"
 rc=$?
 if ((rc == 0)); then
