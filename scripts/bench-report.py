@@ -163,7 +163,9 @@ def sweep_report(runs: Dict[str, List[Run]], outdir: str,
     out = []
     for series in ("same", "distinct"):
         ns = sorted({n for (_, s, n, _) in data if s == series})
-        figs = sorted({f for (_, s, _, f) in data if s == series})
+        # callers is N, and requests times 128 is bytes: not repeated.
+        figs = sorted({f for (_, s, _, f) in data if s == series}
+                      - {"callers", "throttle_peak_requests"})
         title = ("N callers for one module name" if series == "same"
                  else "N callers for N distinct names, modprobe 1 s")
         out.append(f"### {title}\n")
@@ -184,9 +186,9 @@ def sweep_report(runs: Dict[str, List[Run]], outdir: str,
         import matplotlib.pyplot as plt
     except ImportError:
         return text
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7))
+    fig, axes = plt.subplots(3, 2, figsize=(10, 10))
     for col, series in enumerate(("same", "distinct")):
-        for row, fig_name in enumerate(("modprobe_runs", "wall_ms")):
+        for row, fig_name in enumerate(("modprobe_runs", "failures", "wall_ms")):
             ax = axes[row][col]
             for k in KERNELS:
                 pts = sorted((n, statistics.median(v)) for (kk, s, n, ff), v
@@ -201,7 +203,7 @@ def sweep_report(runs: Dict[str, List[Run]], outdir: str,
             ax.set_title(f"{series} name(s): {fig_name}")
             ax.legend()
     fig.tight_layout()
-    fig.suptitle(name)
+    fig.suptitle(f"{name}: unpatched vs patched, N concurrent request_module() callers")
     fig.tight_layout()
     fig.savefig(os.path.join(outdir, f"{name}.png"), dpi=100)
     return text
