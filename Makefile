@@ -16,7 +16,7 @@ export KERNEL_SRC BASE JOBS
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-demo: deps ## the main job: series vs unpatched, KUnit under QEMU, then both kernels booted with the storm scenarios
+demo: deps ## the main job: series vs unpatched, KUnit under QEMU, then make bench (both kernels booted alternately, target table)
 	@scripts/tree.sh --base
 	@scripts/demo.sh
 
