@@ -12,6 +12,7 @@ the patched kernel is missed.
 """
 
 import glob
+import importlib.util
 import json
 import os
 import re
@@ -19,7 +20,6 @@ import statistics
 import sys
 from typing import Callable, Dict, List, Optional, Tuple
 
-RESULT = re.compile(r"^# RESULT (\S+) (.*)$")
 KERNELS = ("base", "series")
 
 
@@ -32,41 +32,36 @@ class Run:
         self.events: Dict[str, List[Tuple[str, int]]] = {}
 
 
+def _load_boot_report():
+    """scripts/boot-report.py, whose console-log parser this reuses."""
+    spec = importlib.util.spec_from_file_location(
+        "boot_report", os.path.join(os.path.dirname(__file__), "boot-report.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+BOOT_REPORT = _load_boot_report()
+
+
 def parse(path: str) -> Run:
+    """Figures (boot-report.py's parser) and EVENTS blocks of one log."""
     run = Run()
+    figures: Dict[str, List[float]] = {}
+    BOOT_REPORT.parse_log(path, figures, {}, run.info)
+    run.figures = {key: values[-1] for key, values in figures.items()}
     events: Optional[List[Tuple[str, int]]] = None
-    started = False
     with open(path, errors="replace") as f:
         for line in f:
             line = line.rstrip("\r\n")
-            if line.startswith("BOOT-TEST-BEGIN"):
-                started = True
-            if not started:
-                continue
             if line.startswith("# EVENTS-BEGIN "):
                 events = run.events.setdefault(line.split()[2], [])
-                continue
-            if line.startswith("# EVENTS-END"):
+            elif line.startswith("# EVENTS-END"):
                 events = None
-                continue
-            if events is not None:
+            elif events is not None:
                 parts = line.split()
                 if len(parts) >= 2 and parts[0] in ("start", "end"):
                     events.append((parts[0], int(parts[1])))
-                continue
-            m = RESULT.match(line)
-            if not m:
-                continue
-            scenario, rest = m.groups()
-            for kv in rest.split():
-                key, _, value = kv.partition("=")
-                if scenario == "kernel":
-                    run.info[key] = value
-                    continue
-                try:
-                    run.figures[f"{scenario}.{key}"] = float(value)
-                except ValueError:
-                    pass
     return run
 
 
