@@ -129,7 +129,7 @@ corrupt_commit() {
 	printf '%s\n' "$text" >>"$WT/$tf"
 	git -C "$WT" commit -q -a --amend --no-edit || return 1
 	for ((i = ti + 1; i < n; i++)); do
-		git -C "$WT" cherry-pick -q "${COMMITS[i]}" >/dev/null 2>&1 || {
+		git -C "$WT" cherry-pick "${COMMITS[i]}" >/dev/null 2>&1 || {
 			msg "could not replay ${PATCH_FILES[i]##*/} on top of the corrupted commit"
 			git -C "$WT" cherry-pick --abort >/dev/null 2>&1
 			return 1
