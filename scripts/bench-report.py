@@ -7,7 +7,9 @@ Usage: bench-report.py BOOTDIR OUTDIR
 Reads BOOTDIR/{base,series}-bench-<run>.log (scripts/boot-test.sh
 --flavour bench) and writes OUTDIR/results.md, OUTDIR/results.json and
 OUTDIR/kill_refill.png; with sweep results in the logs also OUTDIR/sweep.md
-and OUTDIR/sweep.png.  Prints the Markdown table.  Exits 1 if a target of
+and OUTDIR/sweep.png (and sweep-smp8.* from {base,series}-bench-smp8-*.log);
+with {base,series}-debug-kmod-<run>.log (kmod.sh 0008 and 0009 at full
+counts) also OUTDIR/kselftest.md.  Prints the Markdown table.  Exits 1 if a target of
 the patched kernel is missed.
 """
 
@@ -204,6 +206,42 @@ def sweep_report(runs: Dict[str, List[Run]], outdir: str,
     return text
 
 
+def kselftest_report(bootdir: str, outdir: str) -> Optional[str]:
+    """Run times of kmod.sh tests 0008 and 0009 at full counts on both debug
+    kernels (BOOTDIR/{base,series}-debug-kmod-<run>.log, bench.sh --sweep)
+    and the patched/unpatched ratio, written to OUTDIR/kselftest.md; None if
+    there are no such logs."""
+    runs = {k: [parse(p) for p in sorted(glob.glob(
+        os.path.join(bootdir, f"{k}-debug-kmod-[0-9]*.log")))] for k in KERNELS}
+    if not all(runs.values()):
+        return None
+    head = ["kmod.sh test", "unpatched: s (rc)", "patched: s (rc)",
+            "patched/unpatched"]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for test in ("0008", "0009"):
+        cells = []
+        med = {}
+        for k in KERNELS:
+            ms = [r.figures[f"kselftest_{test}.ms"] for r in runs[k]
+                  if f"kselftest_{test}.ms" in r.figures]
+            rcs = sorted({int(r.figures[f"kselftest_{test}.rc"]) for r in runs[k]
+                          if f"kselftest_{test}.rc" in r.figures})
+            med[k] = statistics.median(ms) / 1000 if ms else None
+            cells.append(f"{spread([v / 1000 for v in ms])} "
+                         f"({','.join(map(str, rcs)) or '?'})")
+        ratio = (f"{med['series'] / med['base']:.3f}"
+                 if med["base"] and med["series"] is not None else "-")
+        out.append(f"| {test} | {cells[0]} | {cells[1]} | {ratio} |")
+    out.append("")
+    out.append("Debug kernels (KASAN, lockdep), QEMU/TCG -smp 2; the upstream "
+               "test's own counts (150 rounds; 58 and 62 threads); rc is "
+               "kmod.sh's exit status (kmod.sh -t 0008, -t 0009).")
+    text = "\n".join(out) + "\n"
+    with open(os.path.join(outdir, "kselftest.md"), "w") as f:
+        f.write(text)
+    return text
+
+
 def main() -> int:
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
@@ -269,6 +307,10 @@ def main() -> int:
         print("## Scaling sweep, -smp 8\n")
         print(sw8)
         print(f"sweep: {os.path.join(outdir, 'sweep-smp8.md')}, sweep-smp8.png")
+    ks = kselftest_report(bootdir, outdir)
+    if ks:
+        print("## kselftest kmod 0008 and 0009, full counts\n")
+        print(ks)
     return 1 if missed else 0
 
 

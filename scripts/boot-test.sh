@@ -5,10 +5,12 @@
 #
 #   boot-test.sh [--kernels "base series"] [--flavour small|debug|bench]
 #                [--only SCENARIO,...] [--runs N] [--kselftest reduced|full]
-#                [--smp N]
+#                [--smp N] [--tag NAME]
 #
 # --smp: vCPUs of the guest (default 2; the kernels allow up to 8); other
 # than 2, it is part of the log names (<kernel><sfx>-smpN-<run>.log).
+# --tag: a word added to the log names (<kernel><sfx>-NAME-<run>.log), so
+# that a special run does not replace the logs of the usual one.
 #
 # Flavours (config fragments merged onto tinyconfig by scripts/kconfig.sh):
 #   small  configs/check.config, the config of the series checks: the storm,
@@ -48,7 +50,8 @@ only=
 nruns=1
 kselftest=reduced
 smp=2
-usage="usage: boot-test.sh [--kernels \"base series\"] [--flavour small|debug|bench] [--only S,...] [--runs N] [--kselftest reduced|full] [--smp N]"
+tag=
+usage="usage: boot-test.sh [--kernels \"base series\"] [--flavour small|debug|bench] [--only S,...] [--runs N] [--kselftest reduced|full] [--smp N] [--tag NAME]"
 while (($#)); do
 	case $1 in
 	--kernels) kernels=$2; shift 2 ;;
@@ -57,6 +60,7 @@ while (($#)); do
 	--runs) nruns=$2; shift 2 ;;
 	--kselftest) kselftest=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
+	--tag) tag=$2; shift 2 ;;
 	*) die "$usage" ;;
 	esac
 done
@@ -77,6 +81,9 @@ esac
 [[ $kselftest == reduced || $kselftest == full ]] || die "$usage"
 [[ $smp =~ ^[1-8]$ ]] || die "$usage"
 ((smp == 2)) || sfx+=-smp$smp
+# A tag keeps the logs of a special run (bench.sh's kmod.sh timing) apart.
+[[ -z $tag || $tag =~ ^[a-z0-9]+$ ]] || die "$usage"
+[[ -n $tag ]] && sfx+=-$tag
 
 BOOT=$BUILD/boot
 mkdir -p "$BOOT"

@@ -17,6 +17,7 @@
 #   boot_test.flavour=small|debug|bench  which scenario list runs (below)
 #   boot_test.only=NAME,NAME        only these scenarios
 #   boot_test.kselftest=reduced|full  iteration counts of kmod.sh
+#   boot_test.kselftest_only=ID,ID  only these tests of kmod.sh (0001...)
 export PATH=/sbin:/bin
 
 mount -t proc proc /proc
@@ -35,6 +36,7 @@ arg() { sed -n "s/.*boot_test\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 ONLY=$(arg only)
 FLAVOUR=$(arg flavour)
 KSELFTEST=$(arg kselftest)
+KSELFTEST_ONLY=$(arg kselftest_only | tr , ' ')
 # Every flavour runs the scenarios that need only the test modules and the
 # stand-in modprobe; the debug kernel (KASAN, lockdep, kmemleak, fault
 # injection, suspend, test_kmod) adds the ones that need those, and ends
@@ -332,12 +334,13 @@ fault_storm() {
 }
 
 # Upstream's kmod selftest (tools/testing/selftests/kmod/kmod.sh) with
-# lib/test_kmod.c: every test, reduced iteration counts unless
-# boot_test.kselftest=full.
+# lib/test_kmod.c: every test (or those of boot_test.kselftest_only),
+# reduced iteration counts unless boot_test.kselftest=full.
 kselftest() {
 	mp_real
 	bad=
-	for id in 0001 0002 0003 0004 0005 0006 0007 0008 0009 0010 0011 0012 0013; do
+	ids=${KSELFTEST_ONLY:-0001 0002 0003 0004 0005 0006 0007 0008 0009 0010 0011 0012 0013}
+	for id in $ids; do
 		if [ "$KSELFTEST" = full ]; then
 			args="-t $id"
 		else
