@@ -42,15 +42,18 @@ def parse_log(path: str, figures: Figures, verdicts: Dict[str, List[str]],
             if m:
                 scenario, rest = m.groups()
                 for kv in rest.split():
-                    key, _, value = kv.partition("=")
+                    key, eq, value = kv.partition("=")
+                    if not eq:
+                        continue
                     if scenario == "kernel":
                         info[key] = value
                         continue
+                    # Figures are numbers; other values (args=...) are not.
                     try:
-                        figures.setdefault(f"{scenario}.{key}", []).append(
-                            float(value))
+                        number = float(value)
                     except ValueError:
-                        pass
+                        continue
+                    figures.setdefault(f"{scenario}.{key}", []).append(number)
                 continue
             m = VERDICT.match(line)
             if m:

@@ -121,23 +121,11 @@ odir_of() {
 	esac
 }
 
-# heartbeat ODIR WHAT: prints, every minute until killed, how many objects
-# the build in ODIR has compiled so far (a long build must not look hung).
-heartbeat() {
-	local odir=$1 what=$2 stamp t0
-	stamp=$(mktemp "$BOOT/.hb.XXXXXX")
-	t0=$(date +%s)
-	trap 'rm -f "$stamp"; exit 0' TERM
-	while sleep 60; do
-		info "boot-test: building $what: $(find "$odir" -name '*.o' -newer "$stamp" | wc -l) objects compiled in $(($(date +%s) - t0))s"
-	done
-}
-
 # build_kernel KERNEL SRC: builds it from SRC, with its modules and the test
 # modules, installs them into build/boot/root-KERNEL<ksfx>, and prints the
 # path of its bzImage.
 build_kernel() {
-	local k=$1 src=$2 odir t0 mode=--strict root ext rel hb log rc
+	local k=$1 src=$2 odir t0 mode=--strict root ext rel log rc
 	odir=$(odir_of "$k")
 	root=$BOOT/root-$k$ksfx ext=$BOOT/extmod-$k$ksfx log=$BOOT/build-$k$ksfx.log
 	# The base lacks the KUnit options the series adds to the fragment.
@@ -146,12 +134,10 @@ build_kernel() {
 	info "boot-test: building the $k kernel ($flavour) in $odir (first build: 7 to 20 minutes)"
 	SRC=$src "$ROOT/scripts/kconfig.sh" "$mode" "$odir" "${FRAGS[@]}" >&2 ||
 		die "configuration of the $k kernel failed"
-	heartbeat "$odir" "the $k kernel ($flavour)" >&2 &
-	hb=$!
+	heartbeat_start "$odir" "the $k kernel ($flavour)"
 	SRC=$src kmake "$odir" LOCALVERSION="-kmod-$k" bzImage modules >"$log" 2>&1
 	rc=$?
-	kill "$hb" 2>/dev/null
-	wait "$hb" 2>/dev/null
+	heartbeat_stop
 	((rc == 0)) || { tail -n 30 "$log" >&2; die "build of the $k kernel failed (log: $log)"; }
 	rel=$(cat "$odir/include/config/kernel.release")
 	rm -rf "$root" "$ext"

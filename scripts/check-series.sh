@@ -326,7 +326,11 @@ build_step() {
 		rm -f "$step"
 		return 1
 	fi
-	if ! bmake "$step" "$@"; then
+	heartbeat_start "$OUT" "${who##*/}"
+	bmake "$step" "$@"
+	rc=$?
+	heartbeat_stop
+	if ((rc != 0)); then
 		cat "$step" >>"$BUILD_LOG"
 		fail_patch "$who" "build: 'make $*' failed; last lines (log: $BUILD_LOG):"
 		tail -30 "$step" | indent

@@ -72,8 +72,10 @@ run_one() {
 	splats=${log%.log}.splats
 	mkdir -p "$BUILD/logs"
 	info "kunit $suite on $arch: building (first build: several minutes) and running"
+	heartbeat_start "$bdir" "the $arch KUnit kernel"
 	(cd "$SRC" && python3 tools/testing/kunit/kunit.py "${args[@]}") >"$log" 2>&1
 	rc=$?
+	heartbeat_stop
 	# kunit.py's own summary: the parsed results.
 	sed -n '/^\[..:..:..\] =\+ /,$p' "$log" | sed 's/^\[..:..:..\] //' >&2
 	if ((rc != 0)); then

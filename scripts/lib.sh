@@ -65,6 +65,37 @@ stage_done() {
 		"$(fmt_secs $(($(date +%s) - _STAGE_T0)))" >&2
 }
 
+# heartbeat_start DIR WHAT: until heartbeat_stop, prints every minute how
+# many objects the build in DIR has compiled so far, so that a long build
+# does not look hung.  One at a time.
+_HB_PID=
+heartbeat_start() {
+	local dir=$1 what=$2 stamp t0
+	mkdir -p "$dir"
+	stamp=$(mktemp "$dir/.heartbeat.XXXXXX")
+	t0=$(date +%s)
+	(
+		# The sleep runs in the background: bash runs a trap only once its
+		# foreground command is done, and wait returns at once on a signal.
+		sp=
+		trap 'kill $sp 2>/dev/null; rm -f "$stamp"; exit 0' TERM
+		while :; do
+			sleep 60 &
+			sp=$!
+			wait "$sp"
+			info "building $what: $(find "$dir" -name '*.o' -newer "$stamp" | wc -l) objects compiled in $(fmt_secs $(($(date +%s) - t0)))"
+		done
+	) >&2 &
+	_HB_PID=$!
+}
+heartbeat_stop() {
+	[[ -n $_HB_PID ]] || return 0
+	kill "$_HB_PID" 2>/dev/null
+	wait "$_HB_PID" 2>/dev/null
+	_HB_PID=
+	return 0
+}
+
 # Results of make check, one line per check: "PASS|FAIL<TAB>name<TAB>secs<TAB>detail"
 RESULTS=${RESULTS:-$BUILD/results.tsv}
 

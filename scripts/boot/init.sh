@@ -352,7 +352,7 @@ kselftest() {
 		t0=$(ms)
 		bash /kselftest/kmod/kmod.sh $args >/run/kselftest-$id.log 2>&1
 		rc=$?
-		result kselftest_$id args="$args" rc=$rc ms=$(($(ms) - t0))
+		result kselftest_$id args="$(echo $args | tr ' ' ,)" rc=$rc ms=$(($(ms) - t0))
 		if [ $rc != 0 ]; then
 			bad="$bad $id"
 			tail -n 20 /run/kselftest-$id.log | sed 's/^/# /'
