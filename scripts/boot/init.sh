@@ -333,12 +333,23 @@ fault_storm() {
 	[ $ok = 0 ] && [ "$errs" -gt 0 ] && [ "$(live)" = 0 ] && [ "$busy" = 0 ]
 }
 
+# The limit the kselftest runner (tools/testing/selftests/kselftest/
+# runner.sh) puts on a run of kmod.sh: the "timeout" of its settings file,
+# 45 s without one; 0 means none.
+runner_timeout() {
+	t=$(sed -n 's/^timeout=//p' /kselftest/kmod/settings 2>/dev/null)
+	echo "${t:-45}"
+}
+
 # Upstream's kmod selftest (tools/testing/selftests/kmod/kmod.sh) with
 # lib/test_kmod.c: every test (or those of boot_test.kselftest_only),
-# reduced iteration counts unless boot_test.kselftest=full.
+# reduced iteration counts unless boot_test.kselftest=full.  Also fails
+# when the tests together outlast the limit the kselftest runner would
+# give kmod.sh: that run would end as "TIMEOUT", not pass.
 kselftest() {
 	mp_real
 	bad=
+	start=$(ms)
 	ids=${KSELFTEST_ONLY:-0001 0002 0003 0004 0005 0006 0007 0008 0009 0010 0011 0012 0013}
 	for id in $ids; do
 		if [ "$KSELFTEST" = full ]; then
@@ -352,13 +363,22 @@ kselftest() {
 		t0=$(ms)
 		bash /kselftest/kmod/kmod.sh $args >/run/kselftest-$id.log 2>&1
 		rc=$?
-		result kselftest_$id args="$(echo $args | tr ' ' ,)" rc=$rc ms=$(($(ms) - t0))
+		# kmod.sh prints "Running test: ... - run #N" before each round.
+		result kselftest_$id args="$(echo $args | tr ' ' ,)" rc=$rc ms=$(($(ms) - t0)) \
+			rounds=$(grep -c 'Running test:' /run/kselftest-$id.log)
 		if [ $rc != 0 ]; then
 			bad="$bad $id"
 			tail -n 20 /run/kselftest-$id.log | sed 's/^/# /'
 		fi
 	done
 	mp_real
+	total=$(($(ms) - start))
+	limit=$(runner_timeout)
+	result kselftest total_ms=$total runner_timeout_s=$limit
+	if [ "$limit" != 0 ] && [ "$total" -gt $((limit * 1000)) ]; then
+		echo "# kmod.sh ran for ${total} ms: the kselftest runner would stop it after ${limit} s"
+		bad="$bad runner-timeout"
+	fi
 	[ -z "$bad" ]
 }
 
