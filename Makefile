@@ -51,7 +51,7 @@ boot-test: deps ## debug kernel (KASAN, lockdep, kmemleak...) under QEMU: every 
 		--kernels "$(or $(KERNELS),$(if $(BASE_ONLY),base,series))" \
 		$(if $(ONLY),--only $(ONLY)) $(if $(RUNS),--runs $(RUNS))
 
-bench: deps ## unpatched vs patched kernel, alternating boots (RUNS=3): table, JSON and plots in build/bench; SWEEP=1: scaling sweep
+bench: deps ## unpatched vs patched kernel, alternating boots (RUNS=3): table, JSON and plots in build/bench; SWEEP=1: scaling sweep and kmod.sh 0008/0009 at full counts on the debug kernels
 	@scripts/tree.sh --base
 	@scripts/bench.sh $(if $(RUNS),--runs $(RUNS)) $(if $(SWEEP),--sweep)
 
