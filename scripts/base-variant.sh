@@ -21,9 +21,24 @@ if [[ ! -d $WT ]]; then
 	tgit worktree add -q --detach "$WT" base || die "cannot add worktree $WT"
 fi
 git -C "$WT" am --abort >/dev/null 2>&1
+
+# The same patches on the same base as last time: check out the commit made
+# then, which rewrites no file, so that its kernels are not rebuilt.
+state=$WT.state
+fp=$({ tgit rev-parse 'base^{commit}'; cat "${picked[@]}"; } | sha1sum | cut -d' ' -f1)
+if [[ -f $state ]] && read -r sfp scommit <"$state" && [[ $sfp == "$fp" ]] &&
+   git -C "$WT" cat-file -e "$scommit^{commit}" 2>/dev/null &&
+   git -C "$WT" checkout -q -f --detach "$scommit" && git -C "$WT" clean -fdq; then
+	info "$WT: base + ${picked[*]##*/} (unchanged)"
+	echo "$WT"
+	exit 0
+fi
+
+rm -f "$state"
 git -C "$WT" checkout -q -f --detach base && git -C "$WT" clean -fdq ||
 	die "cannot reset $WT"
 git -C "$WT" am -q --3way "${picked[@]}" ||
 	die "the test patches do not apply to the base without the rest of the series: ${picked[*]##*/}"
+printf '%s %s\n' "$fp" "$(git -C "$WT" rev-parse HEAD)" >"$state"
 info "$WT: base + ${picked[*]##*/}"
 echo "$WT"

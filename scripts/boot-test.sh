@@ -101,7 +101,7 @@ source_of() {
 		;;
 	series)
 		dir=$BUILD/check
-		"$ROOT/scripts/check-series.sh" apply >&2 || die "patches/ does not apply"
+		"$ROOT/scripts/check-series.sh" tip >&2 || die "patches/ does not apply"
 		ref=$(tail -n 1 "$BUILD/check.state" | cut -f1)
 		;;
 	*) die "unknown kernel $k (base or series)" ;;

@@ -6,6 +6,11 @@
 #                                                       (default: all)
 #
 #   apply       every patch applies with plain "git am" on top of "base"
+#   tip         not a check: leave the worktree at the tip of the series,
+#               for the scripts that build or test it.  Reuses the commits
+#               of an earlier apply of the same patches on the same base,
+#               and checks out only the files that differ, so the kernels
+#               built from the worktree are not rebuilt when nothing changed
 #   checkpatch  scripts/checkpatch.pl --strict is silent on every patch,
 #               and the maintainers check below passes
 #   maintainers (also part of checkpatch, instead of checkpatch's MAINTAINERS
@@ -47,12 +52,12 @@ export SRC=$WT
 FRAG=${CHECK_CONFIG:-$ROOT/configs/check.config}
 STATE=${CHECK_STATE:-$BUILD/check.state}
 
-usage() { die "usage: check-series.sh [apply|checkpatch|maintainers|build|kernel-doc|docs|all]..."; }
+usage() { die "usage: check-series.sh [apply|tip|checkpatch|maintainers|build|kernel-doc|docs|all]..."; }
 
 checks=()
 for a in "${@:-all}"; do
 	case $a in
-	apply | checkpatch | maintainers | build | kernel-doc | docs) checks+=("$a") ;;
+	apply | tip | checkpatch | maintainers | build | kernel-doc | docs) checks+=("$a") ;;
 	all) checks+=(apply checkpatch build kernel-doc docs) ;;
 	*) usage ;;
 	esac
@@ -155,6 +160,19 @@ check_apply() {
 	fi
 	APPLY_FAILED=1
 	return 1
+}
+
+# ------------------------------------------------------------------- tip
+
+# check_tip: the worktree at the last commit of the series.  "git am" from
+# base would rewrite every file the series touches, and make would then
+# rebuild everything that includes kmod.h or umh.h; a checkout of the same
+# commit touches nothing.
+check_tip() {
+	ensure_applied || return 1
+	((${#COMMITS[@]})) || { reset_worktree "$WT" "$BASE_REV"; return 0; }
+	reset_worktree "$WT" "${COMMITS[-1]}"
+	info "$WT at the tip: $(git -C "$WT" log -1 --format='%h %s')"
 }
 
 # ------------------------------------------------------------ checkpatch
@@ -555,6 +573,7 @@ check_docs() {
 run_one() {
 	case $1 in
 	apply) check_apply ;;
+	tip) check_tip ;;
 	checkpatch) check_checkpatch ;;
 	maintainers) check_maintainers ;;
 	build) check_build ;;

@@ -5,7 +5,7 @@
 #   kunit.sh [--series] [--arch um|x86_64|all] [SUITE...]
 #
 # --series tests patches/ as committed: it applies them in build/check
-# (scripts/check-series.sh apply) and tests that tree.
+# (scripts/check-series.sh tip) and tests that tree.
 # SUITE is a directory under kunit/ holding a .kunitconfig (default: all).
 # All the suites of one architecture run in one kernel: one build, one
 # boot, one log (build/logs/kunit-<arch>-<tree>-<suite+suite>.log).
@@ -29,7 +29,7 @@ while [[ ${1:-} == --* ]]; do
 	esac
 done
 if ((series)); then
-	"$ROOT/scripts/check-series.sh" apply >/dev/null || die "patches/ does not apply"
+	"$ROOT/scripts/check-series.sh" tip >/dev/null || die "patches/ does not apply"
 	SRC=$BUILD/check
 fi
 SRC=${SRC:-$TREE}

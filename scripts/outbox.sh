@@ -83,7 +83,7 @@ prev_range() {
 }
 
 stage "outbox: apply patches/ and enroll the series with b4 prep"
-"$ROOT/scripts/check-series.sh" apply >/dev/null || die "patches/ does not apply"
+"$ROOT/scripts/check-series.sh" tip >/dev/null || die "patches/ does not apply"
 tip=$(tail -n 1 "$BUILD/check.state" | cut -f1)
 rm -rf "$SRCDIR" "$OUT" "$AMDIR"
 git clone -q --shared --no-checkout "$TREE" "$SRCDIR" || die "clone failed"
