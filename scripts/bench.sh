@@ -42,22 +42,26 @@ else
 fi
 "$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --runs "$runs"
 rc=$?
-stage_done
+stage_done "$( ((rc == 0)) && echo ok || echo FAILED)"
 if [[ -n $sweep ]]; then
 	# The same-name and distinct-name series again with 8 vCPUs: does the
 	# result depend on how many CPUs race?
 	stage "scaling sweep with -smp 8: one boot of each kernel"
+	r=0
 	"$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --smp 8 \
-		--only sweep || rc=1
-	stage_done
+		--only sweep || r=1
+	stage_done "$( ((r == 0)) && echo ok || echo FAILED)"
+	((r == 0)) || rc=1
 	# kmod.sh 0008/0009: 58 and 62 threads asking for one module, 150
 	# rounds.  Only the debug kernels have test_kmod and the filesystems
 	# 0009 asks for.  The unpatched kernel takes long: a larger timeout.
 	stage "kselftest kmod 0008 and 0009, full counts: one boot of each debug kernel"
+	r=0
 	QEMU_TIMEOUT=${QEMU_TIMEOUT:-7200} BOOT_APPEND="boot_test.kselftest_only=0008,0009" \
 		"$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour debug --tag kmod \
-		--only kselftest --kselftest full || rc=1
-	stage_done
+		--only kselftest --kselftest full || r=1
+	stage_done "$( ((r == 0)) && echo ok || echo FAILED)"
+	((r == 0)) || rc=1
 fi
 
 mkdir -p "$BUILD/bench"

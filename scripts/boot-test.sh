@@ -302,6 +302,10 @@ kunit_suites_of() {
 		kernel/module/kmod_kunit.c 2>/dev/null | sed -n 's/.*\.name *= *"\([^"]*\)".*/\1/p')
 }
 
+# Logs of earlier runs would be counted by the report, also when this run
+# stops before its first boot (a failed build).
+for k in $kernels; do rm -f "$BOOT/$k$sfx"-[0-9]*.log "$BOOT/$k$sfx"-[0-9]*.log.splats; done
+
 fail=0
 for k in $kernels; do
 	src=$(source_of "$k") || exit 1
@@ -313,8 +317,6 @@ for k in $kernels; do
 	eval "img_$k=\$img initrd_$k=\$initrd"
 done
 
-# Logs of earlier runs would be counted by the report.
-for k in $kernels; do rm -f "$BOOT/$k$sfx"-[0-9]*.log "$BOOT/$k$sfx"-[0-9]*.log.splats; done
 for ((r = 1; r <= nruns; r++)); do
 	for k in $kernels; do
 		eval "img=\$img_$k initrd=\$initrd_$k"

@@ -159,10 +159,29 @@ series_patches() {
 tgit() { git -C "$TREE" "$@"; }
 
 # kmake ODIR [ARGS...]: make in the tree's worktree $SRC with O=ODIR and ccache.
+#
+# A make that is killed outright (SIGKILL, a machine restart) cannot delete
+# the file it was writing, and a truncated file newer than its sources
+# looks up to date to the next make: a 0-byte scripts/mod/modpost then
+# fails every later build with "Permission denied".  So ODIR/.kmake-unfinished
+# marks a make in progress; if it is still there when the next one starts,
+# every file written after it is removed and rebuilt (ccache makes that
+# cheap).  A make that fails normally removes the mark: kbuild deletes the
+# targets of the rules that failed.
 kmake() {
-	local odir=$1
+	local odir=$1 mark rc n
 	shift
+	mark=$odir/.kmake-unfinished
+	if [[ -e $mark ]]; then
+		n=$(find "$odir" -type f -newer "$mark" | wc -l)
+		info "the last make in $odir was interrupted: removing the $n files it wrote"
+		find "$odir" -type f -newer "$mark" -delete
+	fi
+	mkdir -p "$odir" && : >"$mark" || return 1
 	make -s -C "${SRC:-$TREE}" O="$odir" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+	rc=$?
+	rm -f "$mark"
+	return $rc
 }
 
 # --- Added for the series checks (check-series.sh, kconfig.sh, test-checks.sh) ---
