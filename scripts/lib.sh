@@ -173,9 +173,12 @@ kmake() {
 	shift
 	mark=$odir/.kmake-unfinished
 	if [[ -e $mark ]]; then
-		n=$(find "$odir" -type f -newer "$mark" | wc -l)
+		# The configuration stays: scripts/kconfig.sh may have written
+		# it since, and redoes it itself when it did not finish.
+		local keep=(! -name .config ! -name .config.old ! -name .kconfig-stamp)
+		n=$(find "$odir" -type f -newer "$mark" "${keep[@]}" | wc -l)
 		info "the last make in $odir was interrupted: removing the $n files it wrote"
-		find "$odir" -type f -newer "$mark" -delete
+		find "$odir" -type f -newer "$mark" "${keep[@]}" -delete
 	fi
 	mkdir -p "$odir" && : >"$mark" || return 1
 	make -s -C "${SRC:-$TREE}" O="$odir" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
