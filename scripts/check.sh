@@ -14,6 +14,7 @@ cd "$ROOT" || exit 1
 # on x86_64; make check leaves that out, to save a kernel build.
 STAGES=(
 	"series-apply       scripts/check-series.sh apply"
+	"tooling            scripts/test-tooling.sh"
 	"series-checkpatch  scripts/check-series.sh checkpatch"
 	"series-build       scripts/check-series.sh build"
 	"series-kernel-doc  scripts/check-series.sh kernel-doc"

@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Tests of the tooling's own promises about build reuse (a few seconds):
+#
+#   killed-make   kmake (lib.sh) after a make that was killed with SIGKILL
+#                 while it wrote a file: the truncated file, newer than its
+#                 source, is removed and rebuilt; ODIR/.config stays.  Run
+#                 with a stand-in kernel Makefile in a temporary directory.
+#   finished-make after a make that finished, the next kmake removes nothing.
+#   tip-reuse     "check-series.sh tip" twice in a row rewrites no file of
+#                 the worktree build/check (same mtime for every file the
+#                 series touches), so the kernels built from it are not
+#                 rebuilt.
+#
+# Prints a TAP line per case, then "N passed, N failed".
+. "$(dirname "$0")/lib.sh"
+
+num=0 passed=0 failed=0
+result() {
+	local ok=$1 what=$2
+	num=$((num + 1))
+	if ((ok)); then
+		passed=$((passed + 1))
+		printf 'ok %d - %s\n' "$num" "$what"
+	else
+		failed=$((failed + 1))
+		printf 'not ok %d - %s\n' "$num" "$what"
+	fi
+}
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/kmod-tooling.XXXXXX") || die "mktemp failed"
+trap 'rm -rf "$TMP"' EXIT
+
+printf '1..3\n'
+
+# A stand-in for a kernel tree: "make O=ODIR" makes ODIR/tool from tool.src
+# the way a linker does, writing the output in place, slowly when SLOW=1.
+fake=$TMP/src odir=$TMP/out
+mkdir -p "$fake" "$odir"
+printf '#!/bin/sh\necho built\n' >"$fake/tool.src"
+cat >"$fake/Makefile" <<'EOF'
+$(O)/tool: tool.src
+	: >$@
+	if [ "$(SLOW)" = 1 ]; then sleep 60; fi
+	cat tool.src >$@
+	chmod +x $@
+EOF
+
+# 1. killed-make
+echo 'CONFIG_TEST=y' >"$odir/.config"
+SRC=$fake setsid bash -c '. "$1"; kmake "$2" SLOW=1' _ "$ROOT/scripts/lib.sh" "$odir" \
+	>"$TMP/make1.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [[ -e $odir/tool ]] && break; sleep 0.1; done
+sleep 0.5
+kill -KILL -- "-$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+echo 'CONFIG_TEST=y' >"$odir/.config"
+if [[ ! -e $odir/tool || -s $odir/tool ]]; then
+	result 0 "killed-make: could not set up a truncated file (see $TMP/make1.log)"
+else
+	SRC=$fake kmake "$odir" SLOW=0 >"$TMP/make2.log" 2>&1
+	rc=$?
+	ok=1 why=
+	((rc == 0)) || { ok=0 why+=" make failed ($rc);"; }
+	[[ $("$odir/tool" 2>/dev/null) == built ]] || { ok=0 why+=" the truncated file was not rebuilt;"; }
+	[[ -f $odir/.config ]] || { ok=0 why+=" .config was removed;"; }
+	[[ -e $odir/.kmake-unfinished ]] && { ok=0 why+=" the mark is still there;"; }
+	grep -q 'was interrupted' "$TMP/make2.log" || { ok=0 why+=" no message about the killed make;"; }
+	result "$ok" "killed-make: a file truncated by a killed make is rebuilt, .config kept${why:+:$why}"
+fi
+
+# 2. finished-make
+SRC=$fake kmake "$odir" SLOW=0 >"$TMP/make3.log" 2>&1
+if [[ $? == 0 && ! -e $odir/.kmake-unfinished ]] && ! grep -q 'was interrupted' "$TMP/make3.log"; then
+	result 1 "finished-make: nothing to clean after a make that finished"
+else
+	result 0 "finished-make: a finished make left its mark or was cleaned up after ($TMP/make3.log)"
+fi
+
+# 3. tip-reuse
+mtimes() {
+	local f
+	git -C "$BUILD/check" diff --name-only base HEAD | while read -r f; do
+		[[ -e $BUILD/check/$f ]] && printf '%s %s\n' "$(stat -c %Y.%y "$BUILD/check/$f")" "$f"
+	done
+}
+if ! "$ROOT/scripts/check-series.sh" tip >"$TMP/tip1.log" 2>&1; then
+	result 0 "tip-reuse: check-series.sh tip failed (log: $TMP/tip1.log)"
+	cp "$TMP/tip1.log" "$LOGS/test-tooling-tip.log"
+else
+	before=$(mtimes)
+	"$ROOT/scripts/check-series.sh" tip >"$TMP/tip2.log" 2>&1
+	after=$(mtimes)
+	changed=$(diff <(echo "$before") <(echo "$after") | grep -c '^>')
+	if [[ -n $before && $changed == 0 ]]; then
+		result 1 "tip-reuse: a second check-series.sh tip rewrote none of the $(wc -l <<<"$before") files the series touches"
+	else
+		result 0 "tip-reuse: a second check-series.sh tip rewrote $changed of the files the series touches"
+	fi
+fi
+
+printf '%d passed, %d failed\n' "$passed" "$failed"
+((failed == 0))
