@@ -198,6 +198,23 @@ mkdir -p "$LOGS"
 # command-line variables) must not leak into the kernel's make.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
+# result OK WHAT: one TAP line "ok N - WHAT" (OK=1) or "not ok N - WHAT",
+# counted in $passed and $failed, for the tests of the tooling
+# (test-checks.sh, test-tooling.sh), which end with
+# "$passed passed, $failed failed".
+passed=0 failed=0 _tap_num=0
+result() {
+	local ok=$1 what=$2
+	_tap_num=$((_tap_num + 1))
+	if ((ok)); then
+		passed=$((passed + 1))
+		printf 'ok %d - %s\n' "$_tap_num" "$what"
+	else
+		failed=$((failed + 1))
+		printf 'not ok %d - %s\n' "$_tap_num" "$what"
+	fi
+}
+
 # fail_patch FILE MSG...: the one format every check failure is reported in.
 fail_patch() {
 	local file=$1

@@ -169,18 +169,6 @@ corrupt_context() {
 	' "$last" >"$dir/${last##*/}" || { msg "${last##*/} has no context line to change"; return 1; }
 }
 
-passed=0 failed=0 num=0
-result() {
-	local ok=$1 what=$2
-	num=$((num + 1))
-	if ((ok)); then
-		passed=$((passed + 1))
-		printf 'ok %d - %s\n' "$num" "$what"
-	else
-		failed=$((failed + 1))
-		printf 'not ok %d - %s\n' "$num" "$what"
-	fi
-}
 
 # run_case CHECK DIR BLAMED: check-series.sh CHECK on the copy in DIR must
 # fail and name BLAMED.

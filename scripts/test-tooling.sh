@@ -15,18 +15,6 @@
 # Prints a TAP line per case, then "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
 
-num=0 passed=0 failed=0
-result() {
-	local ok=$1 what=$2
-	num=$((num + 1))
-	if ((ok)); then
-		passed=$((passed + 1))
-		printf 'ok %d - %s\n' "$num" "$what"
-	else
-		failed=$((failed + 1))
-		printf 'not ok %d - %s\n' "$num" "$what"
-	fi
-}
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kmod-tooling.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$TMP"' EXIT
