@@ -42,7 +42,7 @@ else
 fi
 "$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --runs "$runs"
 rc=$?
-stage_done "$( ((rc == 0)) && echo ok || echo FAILED)"
+stage_result "$rc"
 if [[ -n $sweep ]]; then
 	# The same-name and distinct-name series again with 8 vCPUs: does the
 	# result depend on how many CPUs race?
@@ -50,7 +50,7 @@ if [[ -n $sweep ]]; then
 	r=0
 	"$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --smp 8 \
 		--only sweep || r=1
-	stage_done "$( ((r == 0)) && echo ok || echo FAILED)"
+	stage_result "$r"
 	((r == 0)) || rc=1
 	# kmod.sh 0008/0009: 58 and 62 threads asking for one module, 150
 	# rounds.  Only the debug kernels have test_kmod and the filesystems
@@ -60,7 +60,7 @@ if [[ -n $sweep ]]; then
 	QEMU_TIMEOUT=${QEMU_TIMEOUT:-7200} BOOT_APPEND="boot_test.kselftest_only=0008,0009" \
 		"$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour debug --tag kmod \
 		--only kselftest --kselftest full || r=1
-	stage_done "$( ((r == 0)) && echo ok || echo FAILED)"
+	stage_result "$r"
 	((r == 0)) || rc=1
 fi
 

@@ -92,24 +92,23 @@ SPLATS='BUG:|WARNING:|Oops|general protection fault|Kernel panic|UBSAN:|ODEBUG:|
 
 # source_of KERNEL: a worktree with the kernel's sources checked out.
 source_of() {
-	local k=$1 dir ref
-	case $k in
+	local dir
+	case $1 in
 	base)
 		dir=$BOOT/src-base
-		ref=base
 		ensure_worktree "$dir"
+		if [[ $(git -C "$dir" rev-parse HEAD) != $(tgit rev-parse 'base^{commit}') ]]; then
+			reset_worktree "$dir" base
+		fi
+		echo "$dir"
 		;;
 	series)
-		dir=$BUILD/check
+		# check-series.sh leaves its worktree at the tip of the series.
 		"$ROOT/scripts/check-series.sh" tip >&2 || die "patches/ does not apply"
-		ref=$(tail -n 1 "$BUILD/check.state" | cut -f1)
+		echo "$BUILD/check"
 		;;
-	*) die "unknown kernel $k (base or series)" ;;
+	*) die "unknown kernel $1 (base or series)" ;;
 	esac
-	if [[ $(git -C "$dir" rev-parse HEAD) != $(tgit rev-parse "$ref^{commit}") ]]; then
-		reset_worktree "$dir" "$ref"
-	fi
-	echo "$dir"
 }
 
 # odir_of KERNEL: its build directory.

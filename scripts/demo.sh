@@ -45,7 +45,7 @@ stage "benchmark: both kernels booted with a real userspace, the request_module(
 printf '\n'
 bench_rc=0
 "$ROOT/scripts/bench.sh" --runs "${RUNS:-3}" || bench_rc=1
-stage_done "$( ((bench_rc == 0)) && echo ok || echo FAILED)"
+stage_result "$bench_rc"
 ((bench_rc == 0)) || rc=1
 printf '\nlogs: %s/logs/  total time: %s\n' "$BUILD" "$(fmt_secs $(($(date +%s) - T0)))"
 exit $rc

@@ -64,6 +64,10 @@ stage_done() {
 	printf '<== %s: %s (%s)\n' "$_STAGE_NAME" "$status" \
 		"$(fmt_secs $(($(date +%s) - _STAGE_T0)))" >&2
 }
+# stage_result RC: stage_done with "ok" for exit status 0, "FAILED" otherwise.
+stage_result() {
+	if (($1 == 0)); then stage_done ok; else stage_done FAILED; fi
+}
 
 # heartbeat_start DIR WHAT: until heartbeat_stop, prints every minute how
 # many objects the build in DIR has compiled so far, so that a long build

@@ -84,7 +84,7 @@ prev_range() {
 
 stage "outbox: apply patches/ and enroll the series with b4 prep"
 "$ROOT/scripts/check-series.sh" tip >/dev/null || die "patches/ does not apply"
-tip=$(tail -n 1 "$BUILD/check.state" | cut -f1)
+tip=$(git -C "$BUILD/check" rev-parse HEAD)
 rm -rf "$SRCDIR" "$OUT" "$AMDIR"
 git clone -q --shared --no-checkout "$TREE" "$SRCDIR" || die "clone failed"
 git -C "$SRCDIR" checkout -q -b outbox "$tip" || die "checkout of $tip failed"

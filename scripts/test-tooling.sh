@@ -70,7 +70,7 @@ fi
 mtimes() {
 	local f
 	git -C "$BUILD/check" diff --name-only base HEAD | while read -r f; do
-		[[ -e $BUILD/check/$f ]] && printf '%s %s\n' "$(stat -c %Y.%y "$BUILD/check/$f")" "$f"
+		[[ -e $BUILD/check/$f ]] && printf '%s %s\n' "$(stat -c %y "$BUILD/check/$f")" "$f"
 	done
 }
 if ! "$ROOT/scripts/check-series.sh" tip >"$TMP/tip1.log" 2>&1; then
