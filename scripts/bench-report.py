@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 """The benchmark's report: targets, medians, ratios, plots.
 
-Usage: bench-report.py BOOTDIR OUTDIR
+Usage: bench-report.py [--sweep] BOOTDIR OUTDIR
 
 Reads BOOTDIR/{base,series}-bench-<run>.log (scripts/boot-test.sh
 --flavour bench) and writes OUTDIR/results.md, OUTDIR/results.json and
 OUTDIR/kill_refill.png; with sweep results in the logs also OUTDIR/sweep.md
-and OUTDIR/sweep.png (and sweep-smp8.* from {base,series}-bench-smp8-*.log);
-with {base,series}-debug-kmod-<run>.log (kmod.sh 0008 and 0009 at full
-counts) also OUTDIR/kselftest.md.  Prints the Markdown table.  Exits 1 if a target of
-the patched kernel is missed.
+and OUTDIR/sweep.png.  With --sweep (bench.sh --sweep ran the extra boots)
+also sweep-smp8.* from {base,series}-bench-smp8-*.log and OUTDIR/kselftest.md
+from {base,series}-debug-kmod-<run>.log (kmod.sh 0008 and 0009 at full
+counts); without it those logs, left by an earlier run, are not reported.
+Prints the Markdown table.  Exits 1 if a target of the patched kernel is
+missed.
 """
 
 import glob
@@ -250,10 +252,14 @@ def kselftest_report(bootdir: str, outdir: str) -> Optional[str]:
 
 
 def main() -> int:
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    with_sweep = bool(args) and args[0] == "--sweep"
+    if with_sweep:
+        args = args[1:]
+    if len(args) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    bootdir, outdir = sys.argv[1:]
+    bootdir, outdir = args
     os.makedirs(outdir, exist_ok=True)
     runs: Dict[str, List[Run]] = {}
     for k in KERNELS:
@@ -307,6 +313,8 @@ def main() -> int:
         print("## Scaling sweep, -smp 2\n")
         print(sw)
         print(f"sweep: {os.path.join(outdir, 'sweep.md')}, sweep.png")
+    if not with_sweep:
+        return 1 if missed else 0
     runs8 = {k: [parse(p) for p in sorted(glob.glob(
         os.path.join(bootdir, f"{k}-bench-smp8-[0-9]*.log")))] for k in KERNELS}
     sw8 = sweep_report(runs8, outdir, "sweep-smp8")

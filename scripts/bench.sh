@@ -33,6 +33,8 @@ done
 ((runs >= 1)) || die "--runs needs a positive number"
 
 T0=$(date +%s)
+# build/bench holds this run's results only.
+rm -rf "$BUILD/bench"
 if [[ -n $sweep ]]; then
 	export BOOT_APPEND="boot_test.sweep=1"
 	stage "benchmark with the scaling sweep: $runs boots of each kernel, alternating"
@@ -65,6 +67,6 @@ if [[ -n $sweep ]]; then
 fi
 
 mkdir -p "$BUILD/bench"
-python3 "$ROOT/scripts/bench-report.py" "$BUILD/boot" "$BUILD/bench" || rc=1
+python3 "$ROOT/scripts/bench-report.py" ${sweep:+--sweep} "$BUILD/boot" "$BUILD/bench" || rc=1
 printf '\nresults: %s/bench/  total time: %s\n' "$BUILD" "$(fmt_secs $(($(date +%s) - T0)))"
 exit $rc

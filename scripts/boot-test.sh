@@ -209,7 +209,9 @@ build_initramfs() {
 		for a in other-modprobe umh-true umh-false; do
 			echo "slink /sbin/$a fake-modprobe 777 0 0"
 		done
-		echo "slink /bin/mono ../sbin/fake-modprobe 777 0 0"
+		for a in mono not-blocked; do
+			echo "slink /bin/$a ../sbin/fake-modprobe 777 0 0"
+		done
 		echo "file /kselftest/kmod/kmod.sh $src/tools/testing/selftests/kmod/kmod.sh 755 0 0"
 		echo "file /kselftest/kmod/config $src/tools/testing/selftests/kmod/config 644 0 0"
 		# The runner's limit for kmod.sh, which the kselftest scenario

@@ -11,6 +11,13 @@
 #                 the worktree build/check (same mtime for every file the
 #                 series touches), so the kernels built from it are not
 #                 rebuilt.
+#   modprobe-gate the boot tests' stand-in modprobe (boot/fake-modprobe.c),
+#                 gated: copies stay alive past their run time until the
+#                 gate FIFO has a writer, then all exit with the configured
+#                 status, and a copy started after that does not wait.
+#   bench-stale   bench-report.py reports the -smp 8 sweep only when asked
+#                 (bench.sh --sweep): the logs an earlier "make bench
+#                 SWEEP=1" left must not show up in a plain "make bench".
 #
 # Prints a TAP line per case, then "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
@@ -19,7 +26,7 @@
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kmod-tooling.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$TMP"' EXIT
 
-printf '1..3\n'
+printf '1..5\n'
 
 # A stand-in for a kernel tree: "make O=ODIR" makes ODIR/tool from tool.src
 # the way a linker does, writing the output in place, slowly when SLOW=1.
@@ -86,6 +93,66 @@ else
 	else
 		result 0 "tip-reuse: a second check-series.sh tip rewrote $changed of the files the series touches"
 	fi
+fi
+
+# 4. modprobe-gate: three gated copies with a 100 ms run time.
+mp=$TMP/mp
+mkdir -p "$mp/live" "$mp/runs"
+echo "100 3 1" >"$mp/config"
+mkfifo "$mp/gate"
+if ! gcc -O2 -Wall -Werror -o "$TMP/fake-modprobe" "$ROOT/scripts/boot/fake-modprobe.c" \
+	>"$TMP/gcc.log" 2>&1; then
+	result 0 "modprobe-gate: fake-modprobe.c does not build: $(head -n 3 "$TMP/gcc.log")"
+else
+	ln -s fake-modprobe "$TMP/not-blocked"
+	export FAKE_MODPROBE_DIR=$mp
+	gpids=
+	for i in 1 2 3; do
+		"$TMP/fake-modprobe" -q -- "gated$i" &
+		gpids+=" $!"
+	done
+	sleep 1
+	held=$(find "$mp/live" -type f | wc -l)
+	waiting=$("$TMP/not-blocked" $gpids)
+	exec 9<>"$mp/gate"
+	statuses=
+	for p in $gpids; do
+		wait "$p"
+		statuses+=" $?"
+	done
+	t0=$(date +%s%N)
+	"$TMP/fake-modprobe" -q -- late
+	late_rc=$? late_ms=$((($(date +%s%N) - t0) / 1000000))
+	exec 9>&-
+	unset FAKE_MODPROBE_DIR
+	runs=$(find "$mp/runs" -type f | wc -l)
+	left=$(find "$mp/live" -type f | wc -l)
+	if [[ $held == 3 && $waiting == 3 && $statuses == " 3 3 3" && $late_rc == 3 &&
+		$late_ms -lt 1000 && $runs == 4 && $left == 0 ]]; then
+		result 1 "modprobe-gate: 3 copies held 1 s past their 100 ms, released by the gate; a late one ran ${late_ms} ms"
+	else
+		result 0 "modprobe-gate: held $held of 3 (not-blocked: $waiting), exit statuses$statuses, late copy rc $late_rc in $late_ms ms, $runs runs, $left still live"
+	fi
+fi
+
+# 5. bench-stale: one benchmark boot per kernel, and an -smp 8 sweep boot
+# from an earlier run.
+mkdir -p "$TMP/boot"
+for k in base series; do
+	printf 'BOOT-TEST-BEGIN bench\n# RESULT kernel release=test-%s cpus=2\n# RESULT same_name callers=200 modprobe_runs=1\nok 1 same_name\n' \
+		"$k" >"$TMP/boot/$k-bench-1.log"
+	printf 'BOOT-TEST-BEGIN bench\n# RESULT sweep_same_50 callers=50 modprobe_runs=1 failures=0 wall_ms=2000\nok 1 sweep\n' \
+		>"$TMP/boot/$k-bench-smp8-1.log"
+done
+python3 "$ROOT/scripts/bench-report.py" "$TMP/boot" "$TMP/plain" >"$TMP/plain.out" 2>&1
+python3 "$ROOT/scripts/bench-report.py" --sweep "$TMP/boot" "$TMP/sweep" >"$TMP/sweep.out" 2>&1
+if grep -q 'smp 8' "$TMP/plain.out" || [[ -e $TMP/plain/sweep-smp8.md ]]; then
+	result 0 "bench-stale: a plain benchmark report shows an -smp 8 sweep of an earlier run"
+elif ! grep -q 'smp 8' "$TMP/sweep.out" || [[ ! -e $TMP/sweep/sweep-smp8.md ]]; then
+	result 0 "bench-stale: the --sweep report lacks the -smp 8 sweep ($TMP/sweep.out)"
+	cp "$TMP/sweep.out" "$LOGS/test-tooling-bench.log"
+else
+	result 1 "bench-stale: the -smp 8 sweep is reported with --sweep only"
 fi
 
 printf '%d passed, %d failed\n' "$passed" "$failed"

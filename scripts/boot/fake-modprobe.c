@@ -6,11 +6,14 @@
  *   /sbin/fake-modprobe -q -- NAME   what the kernel runs for
  *                               request_module() in the storm scenarios
  *   /bin/mono                   prints CLOCK_MONOTONIC in microseconds
+ *   /bin/not-blocked PID...     prints how many of the PIDs are neither
+ *                               gone nor asleep in the kernel (state D,
+ *                               where request_module() callers wait)
  *   /sbin/umh-true, umh-false   exit 0 or 1 at once: the trivial helpers of
  *                               the sequential cost measurements
  *
  * As modprobe it reads its behaviour from /run/mp/config ("SLEEP_MS
- * STATUS", default "0 1"), and records its life under /run/mp:
+ * STATUS [GATED]", default "0 1 0"), and records its life under /run/mp:
  *
  *   runs/<pid>   one file per run, holding the module name
  *   live/<pid>   exists while this copy runs
@@ -19,16 +22,39 @@
  *   events       "start|end <usec> <name>" lines, for plots
  *
  * then sleeps SLEEP_MS and exits with STATUS.  It loads nothing.
+ *
+ * With GATED 1 it then also stays alive until the scenario opens the gate,
+ * the FIFO /run/mp/gate, for writing, and for at most GATE_MAX_S.  A
+ * scenario that needs every one of its callers to arrive while the first
+ * modprobe still runs opens it once they all have, however slowly the
+ * machine started them.  SLEEP_MS stays the shortest run, so that a fast
+ * machine sees the same timing as without the gate.  Waiting is a blocked
+ * open(2), not polling: fifty waiting copies must not take the CPU from
+ * the callers they wait for.
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#define DIR_MP "/run/mp"
+/*
+ * /run/mp in the guest; FAKE_MODPROBE_DIR elsewhere, for the tooling tests
+ * (the kernel starts modprobe with an environment of its own).
+ */
+static const char *mp_dir = "/run/mp";
+/* A scenario that never opens the gate fails, but must not hang. */
+#define GATE_MAX_S 120
+
+static char *mp_path(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", mp_dir, name);
+	return buf;
+}
 
 static unsigned long long now_us(void)
 {
@@ -50,9 +76,46 @@ static void append(const char *path, const char *line)
 	close(fd);
 }
 
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts))
+		;
+}
+
+static void on_alarm(int sig)
+{
+}
+
+/*
+ * Opening a FIFO for reading blocks until it has a writer; the scenario
+ * keeps its write end open until every copy has gone.  SIGALRM, without
+ * SA_RESTART, ends the wait with EINTR.
+ */
+static void wait_for_gate(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	char path[PATH_MAX];
+	int fd;
+
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(GATE_MAX_S);
+	fd = open(mp_path(path, sizeof(path), "gate"), O_RDONLY);
+	alarm(0);
+	if (fd < 0)
+		perror(path);
+	else
+		close(fd);
+}
+
 static int count_live(void)
 {
-	DIR *d = opendir(DIR_MP "/live");
+	char path[PATH_MAX];
+	DIR *d = opendir(mp_path(path, sizeof(path), "live"));
 	struct dirent *e;
 	int n = 0;
 
@@ -68,19 +131,19 @@ static int count_live(void)
 static int modprobe(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[argc - 1] : "?";
-	char path[128], line[256];
-	int sleep_ms = 0, status = 1;
+	char path[PATH_MAX], file[PATH_MAX], line[256];
+	int run_ms = 0, status = 1, gated = 0;
 	FILE *f;
 	int fd;
 
-	f = fopen(DIR_MP "/config", "r");
+	f = fopen(mp_path(path, sizeof(path), "config"), "r");
 	if (f) {
-		if (fscanf(f, "%d %d", &sleep_ms, &status) != 2)
-			sleep_ms = 0, status = 1;
+		if (fscanf(f, "%d %d %d", &run_ms, &status, &gated) < 2)
+			run_ms = 0, status = 1, gated = 0;
 		fclose(f);
 	}
 
-	snprintf(path, sizeof(path), DIR_MP "/runs/%d", getpid());
+	snprintf(path, sizeof(path), "%s/runs/%d", mp_dir, getpid());
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd >= 0) {
 		snprintf(line, sizeof(line), "%s %s\n", argv[0], name);
@@ -88,29 +151,55 @@ static int modprobe(int argc, char **argv)
 			perror(path);
 		close(fd);
 	}
-	snprintf(path, sizeof(path), DIR_MP "/live/%d", getpid());
+	snprintf(path, sizeof(path), "%s/live/%d", mp_dir, getpid());
 	fd = open(path, O_WRONLY | O_CREAT, 0644);
 	if (fd >= 0)
 		close(fd);
 	snprintf(line, sizeof(line), "%d\n", count_live());
-	append(DIR_MP "/peaks", line);
+	append(mp_path(file, sizeof(file), "peaks"), line);
 	snprintf(line, sizeof(line), "start %llu %s\n", now_us(), name);
-	append(DIR_MP "/events", line);
+	append(mp_path(file, sizeof(file), "events"), line);
 
-	if (sleep_ms > 0) {
-		struct timespec ts = {
-			.tv_sec = sleep_ms / 1000,
-			.tv_nsec = (sleep_ms % 1000) * 1000000L,
-		};
-
-		while (nanosleep(&ts, &ts))
-			;
-	}
+	if (run_ms > 0)
+		sleep_ms(run_ms);
+	if (gated)
+		wait_for_gate();
 
 	snprintf(line, sizeof(line), "end %llu %s\n", now_us(), name);
-	append(DIR_MP "/events", line);
+	append(mp_path(file, sizeof(file), "events"), line);
 	unlink(path);
 	return status;
+}
+
+/*
+ * A process that has exited (no stat file, or state Z) counts as blocked:
+ * a caller whose request failed never comes back.
+ */
+static int not_blocked(int argc, char **argv)
+{
+	char path[64], buf[512], *state;
+	int i, n = 0;
+
+	for (i = 1; i < argc; i++) {
+		ssize_t len;
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", argv[i]);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		/* "pid (comm) S ...": comm may hold spaces and parentheses. */
+		state = strrchr(buf, ')');
+		if (state && state[1] == ' ' && state[2] != 'D' && state[2] != 'Z')
+			n++;
+	}
+	printf("%d\n", n);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -118,10 +207,14 @@ int main(int argc, char **argv)
 	const char *base = strrchr(argv[0], '/');
 
 	base = base ? base + 1 : argv[0];
+	if (getenv("FAKE_MODPROBE_DIR"))
+		mp_dir = getenv("FAKE_MODPROBE_DIR");
 	if (!strcmp(base, "mono")) {
 		printf("%llu\n", now_us());
 		return 0;
 	}
+	if (!strcmp(base, "not-blocked"))
+		return not_blocked(argc, argv);
 	if (!strcmp(base, "umh-true"))
 		return 0;
 	if (!strcmp(base, "umh-false"))
