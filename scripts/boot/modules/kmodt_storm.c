@@ -17,8 +17,9 @@
  *
  * Afterwards /sys/module/kmodt_storm/parameters/ says how many requests
  * failed (returned an error: modprobe's own exit status does not count),
- * the first error, and, with wait=1, the nanoseconds from the first
- * request to the last answer.
+ * the first error, how many errors were not -ENOMEM and the first of
+ * those, and, with wait=1, the nanoseconds from the first request to the
+ * last answer.
  */
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -58,6 +59,14 @@ static int first_error;
 module_param(first_error, int, 0444);
 MODULE_PARM_DESC(first_error, "the first error returned, 0 if none");
 
+static unsigned int other_errors;
+module_param(other_errors, uint, 0444);
+MODULE_PARM_DESC(other_errors, "number of errors other than -ENOMEM");
+
+static int first_other_error;
+module_param(first_other_error, int, 0444);
+MODULE_PARM_DESC(first_other_error, "the first error other than -ENOMEM, 0 if none");
+
 static unsigned long long wall_ns;
 module_param(wall_ns, ullong, 0444);
 MODULE_PARM_DESC(wall_ns, "wait=1: ns from the first request to the last answer");
@@ -65,6 +74,8 @@ MODULE_PARM_DESC(wall_ns, "wait=1: ns from the first request to the last answer"
 static atomic_t pending;
 static atomic_t failed;
 static atomic_t first_err;
+static atomic_t other;
+static atomic_t first_other;
 static DECLARE_COMPLETION(all_answered);
 
 static void kmodt_storm_record(int ret)
@@ -72,6 +83,11 @@ static void kmodt_storm_record(int ret)
 	if (ret < 0) {
 		atomic_inc(&failed);
 		atomic_cmpxchg(&first_err, 0, ret);
+	}
+	/* Under allocation faults, anything else is a bug to report. */
+	if (ret < 0 && ret != -ENOMEM) {
+		atomic_inc(&other);
+		atomic_cmpxchg(&first_other, 0, ret);
 	}
 }
 
@@ -153,6 +169,8 @@ static int __init kmodt_storm_init(void)
 			kmodt_storm_record(kmodt_storm_request(i, true));
 	errors = atomic_read(&failed);
 	first_error = atomic_read(&first_err);
+	other_errors = atomic_read(&other);
+	first_other_error = atomic_read(&first_other);
 	return ret;
 }
 
