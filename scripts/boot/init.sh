@@ -142,28 +142,19 @@ keep_events() {
 	echo "# EVENTS-END $1"
 }
 
+# Succeeds if none of the processes $* is still on its way into the
+# kernel (not-blocked, in fake-modprobe.c).  A request_module() caller
+# sleeps killably, in state D, both while it waits for a slot and while it
+# waits for its modprobe; one whose request failed is gone.
+all_blocked() { [ "$(not-blocked "$@")" = 0 ]; }
+
 # Opens the gate of the stand-in modprobe (mp_reset ... 1) once every one
-# of the processes $* has made its request: twice in a row, 100 ms apart,
-# none of them is still on its way into the kernel (not-blocked, in
-# fake-modprobe.c).  A request_module() caller sleeps killably, in state D,
-# both while it waits for a slot and while it waits for its modprobe; one
-# whose request failed is gone.  Gives up after 120 s, with a warning,
-# rather than hang the boot test.
+# of the processes $* has made its request: all blocked twice in a row,
+# 100 ms apart.  Opens it anyway after 120 s, with a warning, rather than
+# hang the boot test.
 open_gate_when_blocked() {
-	settled=0
-	t_end=$(($(ms) + 120000))
-	while [ $settled -lt 2 ]; do
-		if [ "$(not-blocked "$@")" = 0 ]; then
-			settled=$((settled + 1))
-		else
-			settled=0
-		fi
-		if [ "$(ms)" -ge $t_end ]; then
-			echo "# warning: $(not-blocked "$@") callers never blocked in the kernel"
-			break
-		fi
-		usleep 100000
-	done
+	wait_for "all_blocked $* && usleep 100000 && all_blocked $*" 120 ||
+		echo "# warning: $(not-blocked "$@") callers never blocked in the kernel"
 	mp_open_gate
 }
 
