@@ -6,12 +6,13 @@
 # instead of Debian's source), BASE (its ref the series applies to), JOBS.
 
 SHELL := /bin/bash
+comma := ,
 .DEFAULT_GOAL := help
 TREE ?= $(CURDIR)/build/linux
 export TREE
 export KERNEL_SRC BASE JOBS
 
-.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched boot-test bench selftest outbox rebase check
+.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched boot-test bench selftest mutants outbox rebase check
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -45,11 +46,13 @@ kunit-unpatched: deps ## the KUnit suites on the unpatched code: the expected ca
 	@scripts/tree.sh --base
 	@scripts/kunit-unpatched.sh
 
-boot-test: deps ## debug kernel (KASAN, lockdep, kmemleak...) under QEMU: every scenario; BASE_ONLY=1: the unpatched kernel
+boot-test: deps ## debug kernel (KASAN, lockdep, kmemleak...) under QEMU: every scenario; BASE_ONLY=1: the unpatched kernel, which must fail the scenarios scripts/boot/fails-unpatched lists; FLAVOUR=small, ONLY=a,b, RUNS=N, PLANT=scenario
 	@scripts/tree.sh --base
 	@scripts/boot-test.sh --flavour $(or $(FLAVOUR),debug) \
 		--kernels "$(or $(KERNELS),$(if $(BASE_ONLY),base,series))" \
-		$(if $(ONLY),--only $(ONLY)) $(if $(RUNS),--runs $(RUNS))
+		$(if $(or $(BASE_ONLY),$(filter base,$(subst $(comma), ,$(KERNELS)))),--expect-unpatched) \
+		$(if $(ONLY),--only $(ONLY)) $(if $(RUNS),--runs $(RUNS)) \
+		$(if $(PLANT),--plant $(PLANT) --tag plant)
 
 bench: deps ## unpatched vs patched kernel, alternating boots (RUNS=3): table, JSON and plots in build/bench; SWEEP=1: scaling sweep and kmod.sh 0008/0009 at full counts on the debug kernels
 	@scripts/tree.sh --base
@@ -59,6 +62,10 @@ selftest: deps ## upstream's kmod selftest (kmod.sh, all 13 tests, full counts) 
 	@scripts/tree.sh --base
 	@scripts/boot-test.sh --flavour debug --kernels "$(if $(BASE_ONLY),base,series)" \
 		--only kselftest --kselftest full
+
+mutants: deps ## undo each fix of the series (mutants/*.patch) on top of it: its KUnit cases or boot scenarios must fail; table in build/mutants/results.md; ONLY=name,...
+	@scripts/tree.sh --base
+	@scripts/mutants.sh $(if $(ONLY),--only $(ONLY))
 
 outbox: deps ## b4: write the posting to build/outbox (nothing is sent), check recipients and git-am round trip; V=2 PREV=<v1 patches dir, git range or ref>: a v2 with changelog and range-diff
 	@scripts/tree.sh --base

@@ -17,7 +17,7 @@
 # build/bench/kill_refill.png (live modprobes over time while 50 killed
 # callers are followed by 50 new ones, both kernels); with --sweep also
 # build/bench/sweep.{md,png}, sweep-smp8.{md,png} and kselftest.md.  The
-# kernels are the boot tests' small ones (build/boot/o-base, build/o-check),
+# kernels are the boot tests' small ones (build/boot/base/o-check, build/o-check),
 # built once and reused.
 . "$(dirname "$0")/lib.sh"
 

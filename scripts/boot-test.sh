@@ -3,9 +3,20 @@
 # Boot tests: boot the unpatched and/or the patched kernel under QEMU
 # (TCG) and run the request_module() scenarios of scripts/boot/init.sh.
 #
-#   boot-test.sh [--kernels "base series"] [--flavour small|debug|bench]
+#   boot-test.sh [--kernels "base series"] [--flavour small|debug|kcsan|bench]
 #                [--only SCENARIO,...] [--runs N] [--kselftest reduced|full]
-#                [--smp N] [--tag NAME]
+#                [--smp N] [--tag NAME] [--expect-unpatched] [--plant SCENARIO]
+#
+# --kernels: "base", "series" or both (separated by a space or a comma).
+# --expect-unpatched: the unpatched kernel must fail exactly the scenarios
+# that scripts/boot/fails-unpatched lists for the flavour, and pass the
+# others (regression guards); without it, its verdicts are only reported.
+# --series-src DIR: the "series" kernel is built from the worktree DIR,
+# as it is, into DIR/../o-<name of DIR>[-debug] (scripts/mutants.sh boots
+# its mutants so; DIR is best named "check", for ccache).
+# --plant: the negative test of the report scan: a test module WARNs while
+# SCENARIO runs, and the run passes only if every boot fails for that
+# report alone, blamed on SCENARIO.
 #
 # --smp: vCPUs of the guest (default 2; the kernels allow up to 8); other
 # than 2, it is part of the log names (<kernel><sfx>-smpN-<run>.log).
@@ -20,15 +31,23 @@
 #          suspend and test_kmod; adds a freeze in a storm, allocation faults
 #          in a storm, upstream's kmod selftest, and a final kmemleak scan;
 #          the KUnit suites run at boot, before the scenarios.
+#   kcsan  configs/check.config + kcsan.config: the data race detector
+#          (which excludes KASAN) with lockdep: the small flavour's
+#          scenarios, and the KUnit suites at boot.
 #   bench  the small kernels, QEMU with -icount: the benchmark's scenarios
 #          (scripts/bench.sh).
 # Both kernels of a flavour differ only by the series and their
 # LOCALVERSION (-kmod-base, -kmod-series).  "series" is base plus patches/ as
 # committed, built from the worktree of scripts/check-series.sh
 # (build/check); the small one reuses its build directory (build/o-check).
-# "base" is built from a worktree at the tag base (build/boot/src-base).
-# Build directories (kept, incremental): build/o-check,
-# build/boot/o-base, build/boot/o-{series,base}-debug.
+# "base" is built from a worktree at the tag base (build/boot/base/check).
+# Build directories (kept, incremental): build/o-check{,-debug} for the
+# patched kernels, build/boot/base/o-check{,-debug} for the unpatched ones.
+# Each lies beside its sources as build/o-check lies beside build/check,
+# so that the compiler sees the same relative paths for the two kernels
+# and ccache (base directory build/) serves every object that the series
+# does not change from what the other kernel, or the base step of
+# "check-series.sh build", compiled.
 #
 # Each kernel gets its own initramfs: busybox-static, kmod's tools
 # (modprobe, insmod, rmmod, lsmod, depmod) with their libraries, bash and
@@ -38,10 +57,16 @@
 # Console logs: build/boot/<kernel>[-debug]-<run>.log; results:
 # build/boot/results[-debug].{md,json}.
 #
-# A boot fails on a missing end marker, a timeout, or any BUG/WARNING/Oops/
-# KASAN/lockdep/kmemleak/hung-task report.  Scenario verdicts count only for
-# the patched kernel: the unpatched one is expected to fail some, which is
-# the point of the comparison.
+# The kernel boots with ignore_loglevel, so that every message reaches the
+# console, and /init writes on a second serial port of its own (the log
+# above); at the end of each scenario it adds the kernel log of that
+# scenario and the taint flags.  scripts/boot-verdict.py then fails a boot
+# on a missing end marker, a plan or verdicts other than the scenarios
+# asked for (scripts/boot/scenarios), any kernel report (WARNING, BUG,
+# Oops, KASAN, KCSAN, lockdep, RCU stall, hung task, kmemleak...) or taint,
+# each named with the scenario it happened in, and on a scenario that
+# failed on the patched kernel (and, with --expect-unpatched, a verdict of
+# the unpatched kernel other than the listed one).
 . "$(dirname "$0")/lib.sh"
 
 kernels="base series"
@@ -51,51 +76,78 @@ nruns=1
 kselftest=reduced
 smp=2
 tag=
-usage="usage: boot-test.sh [--kernels \"base series\"] [--flavour small|debug|bench] [--only S,...] [--runs N] [--kselftest reduced|full] [--smp N] [--tag NAME]"
+expect=
+plant=
+series_src=
+usage="usage: boot-test.sh [--kernels \"base series\"] [--flavour small|debug|kcsan|bench] [--only S,...] [--runs N] [--kselftest reduced|full] [--smp N] [--tag NAME] [--expect-unpatched] [--plant S]"
 while (($#)); do
 	case $1 in
-	--kernels) kernels=$2; shift 2 ;;
-	--flavour) flavour=$2; shift 2 ;;
-	--only) only=$2; shift 2 ;;
-	--runs) nruns=$2; shift 2 ;;
-	--kselftest) kselftest=$2; shift 2 ;;
-	--smp) smp=$2; shift 2 ;;
-	--tag) tag=$2; shift 2 ;;
-	*) die "$usage" ;;
+	--expect-unpatched) expect=$ROOT/scripts/boot/fails-unpatched; shift; continue ;;
+	--kernels | --flavour | --only | --runs | --kselftest | --smp | --tag | --plant | --series-src)
+		(($# >= 2)) || die "boot-test.sh: $1 needs a value"
+		;;
+	*) die "boot-test.sh: unknown option $1; $usage" ;;
 	esac
+	case $1 in
+	--kernels) kernels=${2//,/ } ;;
+	--flavour) flavour=$2 ;;
+	--only) only=$2 ;;
+	--runs) nruns=$2 ;;
+	--kselftest) kselftest=$2 ;;
+	--smp) smp=$2 ;;
+	--tag) tag=$2 ;;
+	--plant) plant=$2 ;;
+	--series-src) series_src=$(realpath -m "$2") ;;
+	esac
+	shift 2
 done
+[[ $nruns =~ ^[1-9][0-9]*$ ]] || die "boot-test.sh: --runs must be a positive number, not '$nruns'"
+for k in $kernels; do
+	[[ $k == base || $k == series ]] || die "boot-test.sh: unknown kernel '$k' (base or series)"
+done
+[[ -n $kernels ]] || die "boot-test.sh: --kernels names no kernel"
 # FRAGS: the kernel's config fragments; ksfx: the suffix of its build
 # directory and initramfs; sfx: the suffix of the console logs and results.
 QEMU_EXTRA=()
 case $flavour in
 small) FRAGS=("$ROOT/configs/check.config") ksfx= sfx= ;;
 debug) FRAGS=("$ROOT/configs/check.config" "$ROOT/configs/kselftest.config" "$ROOT/configs/debug.config") ksfx=-debug sfx=-debug ;;
+kcsan) FRAGS=("$ROOT/configs/check.config" "$ROOT/configs/kcsan.config") ksfx=-kcsan sfx=-kcsan ;;
 bench)
 	# The small kernels; the guest clock counts instructions (1 ns each)
 	# and skips idle time, so that timings compare work, not host noise.
 	FRAGS=("$ROOT/configs/check.config") ksfx= sfx=-bench
 	QEMU_EXTRA=(-icount shift=0,sleep=off)
 	;;
-*) die "$usage" ;;
+*) die "boot-test.sh: unknown flavour '$flavour' (small, debug, kcsan or bench)" ;;
 esac
-[[ $kselftest == reduced || $kselftest == full ]] || die "$usage"
-[[ $smp =~ ^[1-8]$ ]] || die "$usage"
+[[ $kselftest == reduced || $kselftest == full ]] ||
+	die "boot-test.sh: --kselftest must be reduced or full, not '$kselftest'"
+[[ $smp =~ ^[1-8]$ ]] || die "boot-test.sh: --smp must be 1 to 8, not '$smp'"
 ((smp == 2)) || sfx+=-smp$smp
 # A tag keeps the logs of a special run (bench.sh's kmod.sh timing) apart.
-[[ -z $tag || $tag =~ ^[a-z0-9]+$ ]] || die "$usage"
+[[ -z $tag || $tag =~ ^[a-z0-9]+$ ]] || die "boot-test.sh: --tag must be lower-case letters and digits, not '$tag'"
+SCENARIO_FILE=$ROOT/scripts/boot/scenarios
+# What --only may name, and what each boot must run: an unknown name is an
+# error here, not a boot that runs nothing and passes.
+sweep=
+[[ ${BOOT_APPEND:-} == *boot_test.sweep=1* ]] && sweep=--sweep
+plan=$(python3 "$ROOT/scripts/boot-verdict.py" --list-plan --log /dev/null --console /dev/null \
+	--kernel series --flavour "$flavour" --scenarios "$SCENARIO_FILE" --only "$only" \
+	${plant:+--plant "$plant"} $sweep) || exit 1
+[[ -n $plan ]] || die "boot-test.sh: no scenario to run"
 [[ -n $tag ]] && sfx+=-$tag
 
 BOOT=$BUILD/boot
 mkdir -p "$BOOT"
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-1800}
-SPLATS='BUG:|WARNING:|Oops|general protection fault|Kernel panic|UBSAN:|ODEBUG:|KASAN:|kmemleak:.*new suspected|INFO: (possible|inconsistent|trying to register|suspicious RCU|task .* blocked)|circular locking|hung_task'
 
 # source_of KERNEL: a worktree with the kernel's sources checked out.
 source_of() {
 	local dir
 	case $1 in
 	base)
-		dir=$BOOT/src-base
+		dir=$BOOT/base/check
 		ensure_worktree "$dir"
 		if [[ $(git -C "$dir" rev-parse HEAD) != $(tgit rev-parse 'base^{commit}') ]]; then
 			reset_worktree "$dir" base
@@ -103,6 +155,12 @@ source_of() {
 		echo "$dir"
 		;;
 	series)
+		if [[ -n $series_src ]]; then
+			[[ -f $series_src/Makefile && -f $series_src/kernel/umh.c ]] ||
+				die "boot-test.sh: --series-src $series_src is not a kernel tree"
+			echo "$series_src"
+			return
+		fi
 		# check-series.sh leaves its worktree at the tip of the series.
 		"$ROOT/scripts/check-series.sh" tip >&2 || die "patches/ does not apply"
 		echo "$BUILD/check"
@@ -113,10 +171,15 @@ source_of() {
 
 # odir_of KERNEL: its build directory.
 odir_of() {
-	case $1$ksfx in
-	base) echo "$BOOT/o-base" ;;
-	series) echo "$BUILD/o-check" ;;
-	*) echo "$BOOT/o-$1$ksfx" ;;
+	case $1 in
+	base) echo "$BOOT/base/o-check$ksfx" ;;
+	series)
+		if [[ -n $series_src ]]; then
+			echo "$(dirname "$series_src")/o-$(basename "$series_src")$ksfx"
+		else
+			echo "$BUILD/o-check$ksfx"
+		fi
+		;;
 	esac
 }
 
@@ -189,7 +252,9 @@ build_initramfs() {
 		die "cannot build the stand-in modprobe (static glibc: libc6-dev)"
 	{
 		printf 'dir /%s 755 0 0\n' dev proc sys run mnt tmp bin sbin lib lib64 \
-			lib/x86_64-linux-gnu usr usr/lib usr/lib/x86_64-linux-gnu kselftest kselftest/kmod
+			lib/x86_64-linux-gnu usr usr/lib usr/lib/x86_64-linux-gnu kselftest kselftest/kmod \
+			etc etc/boot-test
+		echo "file /etc/boot-test/scenarios $SCENARIO_FILE 644 0 0"
 		echo "nod /dev/console 600 0 0 c 5 1"
 		echo "file /bin/busybox $bb 755 0 0"
 		# kmod's tools, not busybox's, answer to these names.
@@ -226,44 +291,48 @@ build_initramfs() {
 	echo "$BOOT/initramfs-$k$ksfx.cpio"
 }
 
-# boot KERNEL RUN BZIMAGE INITRAMFS: boots, writes the console log, checks it.
+# boot KERNEL RUN BZIMAGE INITRAMFS: boots, writes the two logs, checks them.
 boot() {
 	local k=$1 run=$2 img=$3 initrd=$4 log=$BOOT/$1$sfx-$2.log rc t0 bad=0 append
-	append="console=ttyS0 panic=-1 loglevel=4 rdinit=/init"
-	append+=" boot_test.flavour=$flavour boot_test.kselftest=$kselftest"
-	# The debug kernel runs the KUnit suites built into it before /init
-	# (KASAN reporting every finding, not only the first); the small one
-	# only the scenarios.
-	if [[ $flavour == debug && $k == series ]]; then
-		append+=" kasan_multi_shot"
-	else
+	local console=${log%.log}.console
+	# Every message on the console, whatever its level; a log buffer that
+	# holds the whole boot (the debug kernel with its KUnit suites) until
+	# /init reads it.
+	append="console=ttyS0 panic=-1 ignore_loglevel log_buf_len=16M rdinit=/init"
+	append+=" boot_test.flavour=$flavour boot_test.kselftest=$kselftest boot_test.kernel=$k"
+	# The patched debug and kcsan kernels run the KUnit suites built into
+	# them before /init (KASAN reporting every finding, not only the
+	# first); the small one only the scenarios, and so does a run with a
+	# planted report, which tests the scan, not the suites.
+	if [[ $flavour != @(debug|kcsan) || $k != series || -n $plant ]]; then
 		append+=" kunit.enable=0"
+	elif [[ $flavour == debug ]]; then
+		append+=" kasan_multi_shot"
 	fi
 	[[ -n $only ]] && append+=" boot_test.only=$only"
+	[[ -n $plant ]] && append+=" boot_test.plant=$plant"
 	# More arguments from the caller (scripts/bench.sh).
 	[[ -n ${BOOT_APPEND:-} ]] && append+=" $BOOT_APPEND"
 	t0=$(date +%s)
-	info "boot-test: booting the $k kernel (run $run), console log $log"
-	timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -m 1024 -smp "$smp" "${QEMU_EXTRA[@]}" -nographic -no-reboot \
+	info "boot-test: booting the $k kernel (run $run), log $log, console $console"
+	# The console on the first serial port, /init's output on the second.
+	timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -m 1024 -smp "$smp" "${QEMU_EXTRA[@]}" \
+		-display none -monitor none -no-reboot \
+		-serial "file:$console" -serial "file:$log" \
 		-kernel "$img" -initrd "$initrd" -append "$append" \
-		</dev/null >"$log" 2>&1
+		</dev/null >"$BOOT/$k$sfx-$run.qemu" 2>&1
 	rc=$?
 	info "boot-test: $k run $run finished in $(($(date +%s) - t0))s"
 	if ((rc == 124)); then
 		msg "FAIL: $k: QEMU timed out after ${QEMU_TIMEOUT}s"
 		bad=1
 	fi
-	if ! grep -q '^BOOT-TEST-END' "$log"; then
-		msg "FAIL: $k: no end marker in $log"
+	python3 "$ROOT/scripts/boot-verdict.py" --log "$log" --console "$console" \
+		--kernel "$k" --flavour "$flavour" --scenarios "$SCENARIO_FILE" \
+		--only "$only" $sweep ${expect:+--expect "$expect"} ${plant:+--plant "$plant"} ||
 		bad=1
-	fi
-	if grep -aE "$SPLATS" "$log" >"$log.splats"; then
-		msg "FAIL: $k: kernel reports in $log:"
-		sed 's/^/    /' "$log.splats" >&2
-		bad=1
-	fi
-	if [[ $flavour == debug && $k == series ]]; then
-		check_kunit "$log" "$k" "$src_series" || bad=1
+	if [[ $flavour == @(debug|kcsan) && $k == series && -z $plant ]]; then
+		check_kunit "$log" "$k" "${src_of[series]}" || bad=1
 	fi
 	sed -n '/^BOOT-TEST-BEGIN/,$p' "$log" | grep -aE '^(ok|not ok) [0-9]+ |^# RESULT ' |
 		sed "s/^/  [$k] /" >&2
@@ -305,29 +374,24 @@ kunit_suites_of() {
 
 # Logs of earlier runs would be counted by the report, also when this run
 # stops before its first boot (a failed build).
-for k in $kernels; do rm -f "$BOOT/$k$sfx"-[0-9]*.log "$BOOT/$k$sfx"-[0-9]*.log.splats; done
+for k in $kernels; do
+	rm -f "$BOOT/$k$sfx"-[0-9]*.{log,console,qemu} "$BOOT/$k$sfx"-[0-9]*.log.splats
+done
 
+# Per kernel: its sources, bzImage and initramfs.
+declare -A src_of img_of initrd_of
 fail=0
 for k in $kernels; do
-	src=$(source_of "$k") || exit 1
-	eval "src_$k=\$src"
-	img=$(with_build_lock build_kernel "$k" "$src") || exit 1
+	src_of[$k]=$(source_of "$k") || exit 1
+	img_of[$k]=$(with_build_lock build_kernel "$k" "${src_of[$k]}") || exit 1
 	gen=$(odir_of "$k")/usr/gen_init_cpio
 	[[ -x $gen ]] || die "no usr/gen_init_cpio in the $k kernel's build"
-	initrd=$(build_initramfs "$gen" "$k" "$src") || exit 1
-	eval "img_$k=\$img initrd_$k=\$initrd"
+	initrd_of[$k]=$(build_initramfs "$gen" "$k" "${src_of[$k]}") || exit 1
 done
 
 for ((r = 1; r <= nruns; r++)); do
 	for k in $kernels; do
-		eval "img=\$img_$k initrd=\$initrd_$k"
-		boot "$k" "$r" "$img" "$initrd" || fail=1
-		log=$BOOT/$k$sfx-$r.log
-		if [[ $k == series ]] && sed -n '/^BOOT-TEST-BEGIN/,$p' "$log" | grep -aq '^not ok '; then
-			msg "FAIL: series: scenarios failed on the patched kernel:"
-			sed -n '/^BOOT-TEST-BEGIN/,$p' "$log" | grep -a '^not ok ' | sed 's/^/    /' >&2
-			fail=1
-		fi
+		boot "$k" "$r" "${img_of[$k]}" "${initrd_of[$k]}" || fail=1
 	done
 done
 

@@ -21,7 +21,9 @@ STAGES=(
 	"series-docs        scripts/check-series.sh docs"
 	"kunit-um           scripts/kunit.sh --series --arch um"
 	"kunit-unpatched    scripts/kunit-unpatched.sh"
+	"boot-test-small    scripts/boot-test.sh --kernels base,series --flavour small --expect-unpatched"
 	"boot-test-debug    scripts/boot-test.sh --kernels series --flavour debug"
+	"boot-plant         scripts/boot-plant.sh"
 	"outbox             scripts/outbox.sh"
 	"negative-tests     scripts/test-checks.sh"
 )

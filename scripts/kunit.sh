@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run the project's KUnit suites with the kernel's kunit.py.
 #
-#   kunit.sh [--series] [--arch um|x86_64|all] [SUITE...]
+#   kunit.sh [--series] [--arch um|x86_64|all] [--tag NAME] [SUITE...]
 #
+# --tag NAME keeps the build directory and the log of this run apart
+# (build/kunit-<arch>-<tree>-NAME, kunit-<arch>-<tree>-<suites>-NAME.log):
+# scripts/mutants.sh tests its mutants so, never in the build directory of
+# the series.
 # --series tests patches/ as committed: it applies them in build/check
 # (scripts/check-series.sh tip) and tests that tree.
 # SUITE is a directory under kunit/ holding a .kunitconfig (default: all).
@@ -21,13 +25,19 @@
 
 arch=all
 series=0
+tag=
 while [[ ${1:-} == --* ]]; do
 	case $1 in
 	--series) series=1; shift ;;
-	--arch) arch=$2; shift 2 ;;
-	*) die "unknown option $1" ;;
+	--arch | --tag)
+		(($# >= 2)) || die "kunit.sh: $1 needs a value"
+		[[ $1 == --arch ]] && arch=$2 || tag=$2
+		shift 2
+		;;
+	*) die "kunit.sh: unknown option $1" ;;
 	esac
 done
+[[ -z $tag || $tag =~ ^[a-z0-9-]+$ ]] || die "kunit.sh: --tag must be lower-case letters, digits and dashes"
 if ((series)); then
 	"$ROOT/scripts/check-series.sh" tip >/dev/null || die "patches/ does not apply"
 	SRC=$BUILD/check
@@ -49,15 +59,15 @@ esac
 # device is configured (6.12).
 ALLOWED='virt-pci\.c:[0-9]+ um_pci_init'
 
-# Reports that must never appear in a test kernel's log.
-SPLATS='BUG:|WARNING:|Oops|general protection fault|Kernel panic|UBSAN:|ODEBUG:|INFO: (possible|inconsistent|trying to register|suspicious RCU|task .* blocked)|circular locking|hung_task'
+# Reports that must never appear in a test kernel's log (scripts/splats).
+SPLATS=$(grep -v '^#' "$ROOT/scripts/splats" | paste -sd'|')
 
 # run_one ARCH SUITE...: one kernel with all the suites, one kunit.py run.
 run_one() {
 	local arch=$1 suite bdir args log splats rc s
 	shift
 	suite=$(kunit_name "$@")
-	bdir=$BUILD/kunit-$arch-$(basename "$SRC")
+	bdir=$BUILD/kunit-$arch-$(basename "$SRC")${tag:+-$tag}
 	args=(run --build_dir="$bdir" --jobs="$JOBS"
 	      --make_options="CC=ccache gcc" --timeout=1200)
 	for s; do
@@ -68,7 +78,7 @@ run_one() {
 		       --kernel_args=kasan_multi_shot --qemu_args=-smp
 		       --qemu_args=2)
 	fi
-	log=$(kunit_log "$arch" "$SRC" "$suite")
+	log=$(kunit_log "$arch" "$SRC" "$suite" "$tag")
 	splats=${log%.log}.splats
 	mkdir -p "$BUILD/logs"
 	info "kunit $suite on $arch: building (first build: several minutes) and running"
@@ -83,6 +93,7 @@ run_one() {
 		grep -q 'Testing complete' "$log" || tail -30 "$log" >&2
 		return 1
 	fi
+	[[ -s $bdir/test.log ]] || { msg "FAIL: kunit $suite on $arch: no kernel log $bdir/test.log"; return 1; }
 	if grep -E "$SPLATS" "$bdir/test.log" | grep -vE "$ALLOWED" \
 		>"$splats"; then
 		msg "FAIL: kunit $suite on $arch: the kernel log has reports:"

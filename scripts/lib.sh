@@ -283,9 +283,9 @@ norm_diag() {
 		-e 's|[[:space:]]\+$||'
 }
 
-# kunit_log ARCH SRC SUITE: where scripts/kunit.sh keeps kunit.py's output
+# kunit_log ARCH SRC SUITE [TAG]: where scripts/kunit.sh keeps kunit.py's output
 # for SUITE run on tree SRC.
-kunit_log() { printf '%s/logs/kunit-%s-%s-%s.log\n' "$BUILD" "$1" "$(basename "$2")" "$3"; }
+kunit_log() { printf '%s/logs/kunit-%s-%s-%s%s.log\n' "$BUILD" "$1" "$(basename "$2")" "$3" "${4:+-$4}"; }
 
 # kunit_name SUITE...: the name of a run of those suites, for kunit_log.
 kunit_name() { local IFS=+; echo "$*"; }

@@ -18,6 +18,12 @@
 #   bench-stale   bench-report.py reports the -smp 8 sweep only when asked
 #                 (bench.sh --sweep): the logs an earlier "make bench
 #                 SWEEP=1" left must not show up in a plain "make bench".
+#   boot-verdict  the unit tests of boot-verdict.py (test_boot_verdict.py):
+#                 each of its checks fails a made-up boot that it must fail.
+#   boot-options  boot-test.sh refuses, before it builds anything, an
+#                 unknown --only name, --runs 0, an unknown kernel or
+#                 flavour, and an option without its value, each with one
+#                 line that names the problem.
 #
 # Prints a TAP line per case, then "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
@@ -26,7 +32,7 @@
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kmod-tooling.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$TMP"' EXIT
 
-printf '1..5\n'
+printf '1..7\n'
 
 # A stand-in for a kernel tree: "make O=ODIR" makes ODIR/tool from tool.src
 # the way a linker does, writing the output in place, slowly when SLOW=1.
@@ -153,6 +159,41 @@ elif ! grep -q 'smp 8' "$TMP/sweep.out" || [[ ! -e $TMP/sweep/sweep-smp8.md ]]; 
 	cp "$TMP/sweep.out" "$LOGS/test-tooling-bench.log"
 else
 	result 1 "bench-stale: the -smp 8 sweep is reported with --sweep only"
+fi
+
+# 6. boot-verdict
+if python3 "$ROOT/scripts/test_boot_verdict.py" >"$TMP/verdict.out" 2>&1; then
+	result 1 "boot-verdict: $(grep -o 'Ran [0-9]* tests' "$TMP/verdict.out")"
+else
+	result 0 "boot-verdict: unit tests failed:"
+	sed 's/^/# /' "$TMP/verdict.out"
+fi
+
+# 7. boot-options: each bad command line must fail at once, with a message
+# that names what is wrong (and never start a build: the lock is not
+# taken, the time is seconds).
+bad=
+check_refused() {
+	local want=$1 out rc
+	shift
+	out=$(timeout 60 "$ROOT/scripts/boot-test.sh" "$@" 2>&1 </dev/null)
+	rc=$?
+	if ((rc == 0 || rc == 124)) || ! grep -q -- "$want" <<<"$out" || (($(wc -l <<<"$out") != 1)); then
+		bad+=" [$* -> rc $rc: $(head -c 200 <<<"$out")]"
+	fi
+}
+check_refused "unknown scenario moving_queu" --flavour small --only same_name,moving_queu
+check_refused "unknown scenario sweep" --flavour small --only sweep
+check_refused "runs must be a positive number" --runs 0
+check_refused "unknown kernel 'patched'" --kernels patched
+check_refused "unknown flavour 'tiny'" --flavour tiny
+check_refused "needs a value" --only
+check_refused "unknown option" --onyl same_name
+check_refused "not a scenario of this run" --only same_name --plant sequential
+if [[ -z $bad ]]; then
+	result 1 "boot-options: 8 bad command lines refused with one line each"
+else
+	result 0 "boot-options: not refused as they should be:$bad"
 fi
 
 printf '%d passed, %d failed\n' "$passed" "$failed"

@@ -18,6 +18,10 @@
 #   boot_test.only=NAME,NAME        only these scenarios
 #   boot_test.kselftest=reduced|full  iteration counts of kmod.sh
 #   boot_test.kselftest_only=ID,ID  only these tests of kmod.sh (0001...)
+#   boot_test.kernel=base|series    which kernel this is
+#   boot_test.plant=NAME            load kmodt_plant, which WARNs, while
+#                                   scenario NAME runs (a negative test)
+#   boot_test.sweep=1               add the benchmark's scaling sweep
 export PATH=/sbin:/bin
 
 mount -t proc proc /proc
@@ -37,26 +41,19 @@ ONLY=$(arg only)
 FLAVOUR=$(arg flavour)
 KSELFTEST=$(arg kselftest)
 KSELFTEST_ONLY=$(arg kselftest_only | tr , ' ')
-# Every flavour runs the scenarios that need only the test modules and the
-# stand-in modprobe; the debug kernel (KASAN, lockdep, kmemleak, fault
-# injection, suspend, test_kmod) adds the ones that need those, and ends
-# with a kmemleak scan.  A scenario whose kernel support is missing fails:
-# nothing is skipped.
-# The benchmark (scripts/bench.sh) runs the figures it compares.
-case $FLAVOUR in
-bench)
-	SCENARIOS="same_name moving_queue kill_refill killed_queued nowait_storm umh_cost"
-	[ "$(arg sweep)" = 1 ] && SCENARIOS="$SCENARIOS sweep"
-	;;
-debug)
-	SCENARIOS="module_chain modprobe_path same_name moving_queue kill_refill killed_queued"
-	SCENARIOS="$SCENARIOS nowait_storm freeze_storm fault_storm kselftest sequential kmemleak"
-	;;
-*)
-	SCENARIOS="module_chain modprobe_path same_name moving_queue kill_refill killed_queued"
-	SCENARIOS="$SCENARIOS nowait_storm sequential"
-	;;
-esac
+# The kernel under test, base or series: what it cannot have (the
+# throttle's statistics on base) is checked only where it must be there.
+KERNEL=$(arg kernel)
+PLANT=$(arg plant)
+# The scenarios of each flavour are listed in /etc/boot-test/scenarios
+# (scripts/boot/scenarios).  Every flavour runs those that need only the
+# test modules and the stand-in modprobe; the debug kernel (KASAN, lockdep,
+# kmemleak, fault injection, suspend, test_kmod) adds the ones that need
+# those, and ends with a kmemleak scan.  A scenario whose kernel support is
+# missing fails: nothing is skipped.  The benchmark (scripts/bench.sh) runs
+# the figures it compares, and with boot_test.sweep=1 the scaling sweep.
+SCENARIOS=$(awk -v f="$FLAVOUR" '$1 == f { $1 = ""; print }' /etc/boot-test/scenarios)
+[ "$(arg sweep)" = 1 ] && SCENARIOS="$SCENARIOS sweep"
 n=0
 
 wanted() {
@@ -108,20 +105,36 @@ runs() { ls /run/mp/runs | wc -l; }
 live() { ls /run/mp/live | wc -l; }
 peak() { p=$(sort -n /run/mp/peaks 2>/dev/null | tail -n 1); echo "${p:-0}"; }
 ms() { echo $(($(mono) / 1000)); }
+# The value of field $1 of the throttle's statistics; fails without them.
+stat_of() {
+	[ -r $STATS ] || return 1
+	v=$(awk -v k="$1:" '$1 == k { print $2 }' $STATS)
+	[ -n "$v" ] && echo "$v"
+}
+# Requests in the throttle (in_use + waiters + queued); fails without its
+# statistics or with a field missing.
+throttle_busy() {
+	tb_u=$(stat_of in_use) && tb_w=$(stat_of waiters) && tb_q=$(stat_of queued) ||
+		return 1
+	echo $((tb_u + tb_w + tb_q))
+}
 busy_warnings() { dmesg | grep -c 'kmod busy'; }
 
 # A process that asks for module fs-$1 and waits for it (killable).
 request() { exec mount -t "$1" none /mnt 2>/dev/null; }
 
 # Starts 50 callers for modules PREFIX1..PREFIX50, their pids in $pids, and
-# waits until all 50 modprobes run: every slot taken.
+# waits until all 50 modprobes run: every slot taken.  Fails if they do
+# not all start: what the scenario measures next would then test nothing.
 fill_slots() {
 	pids=
 	for i in $(seq 50); do
 		(request "$1$i") &
 		pids="$pids $!"
 	done
-	wait_for '[ "$(runs)" -ge 50 ]' 120 || echo "# warning: only $(runs) of 50 started"
+	wait_for '[ "$(runs)" -ge 50 ]' 120 && return 0
+	echo "# only $(runs) of 50 modprobes started: the slots are not all taken"
+	return 1
 }
 
 report() {
@@ -202,24 +215,28 @@ moving_queue() {
 # the patched kernel, get them rather than time out.
 kill_refill() {
 	mp_reset 4000 1
-	fill_slots kk
+	fill_slots kk || { kill -9 $pids; wait; return 1; }
 	kill -9 $pids
 	for i in $(seq 50); do (request "kr$i") & done
 	wait
-	p=$(peak)
-	result kill_refill limit=50 peak_live="$p" modprobe_runs="$(runs)"
+	p=$(peak) r=$(runs)
+	result kill_refill limit=50 peak_live="$p" modprobe_runs="$r"
 	keep_events kill_refill
-	[ "$p" -le 50 ]
+	# Every request ran its modprobe, and the cap was reached, not passed.
+	[ "$r" -eq 100 ] && [ "$p" -eq 50 ]
 }
 
 # A caller queued behind 50 busy modprobes gets SIGKILL: how long until it
 # is gone.
 killed_queued() {
 	mp_reset 10000 1
-	fill_slots kb
+	fill_slots kb || { kill -9 $pids; wait; return 1; }
 	(request kqueued) &
 	q=$!
-	usleep 500000
+	# The victim must be asleep in the kernel, waiting for a slot, when it
+	# is killed: otherwise the kill tests nothing.
+	wait_for "all_blocked $q && usleep 100000 && all_blocked $q" 60
+	queued=$?
 	t0=$(mono)
 	kill -9 $q
 	wait $q
@@ -227,8 +244,10 @@ killed_queued() {
 	linger=$(((t1 - t0) / 1000))
 	kill -9 $pids
 	wait
-	result killed_queued linger_ms="$linger" modprobe_runs="$(runs)"
-	[ "$linger" -lt 250 ]
+	r=$(runs)
+	result killed_queued linger_ms="$linger" modprobe_runs="$r" victim_was_queued=$((!queued))
+	# Only the 50 slot holders ran: the killed caller never got a modprobe.
+	[ "$queued" = 0 ] && [ "$r" -eq 50 ] && [ "$linger" -lt 250 ]
 }
 
 # /proc/sys/kernel/modprobe redirects requests; an empty one stops them.
@@ -288,6 +307,130 @@ nowait_storm() {
 		peak_live="$p" wall_ms=$(($(ms) - t0))
 	keep_events nowait_storm
 	[ "$errors" -eq 0 ] && [ "$r" -eq 200 ] && [ "$p" -le 50 ]
+}
+
+# A real helper that exits 0, started from a module in every wait mode of
+# the usermode helper (kmodt_umh.c), 20 times each: every call returns 0,
+# every request is cleaned up exactly once, and the helper really ran
+# every time.  The paths after a successful exec, where the helper itself
+# may release the request, are the ones no other scenario takes.
+umh_modes() {
+	mp_reset 0 0
+	modprobe kmodt_umh rounds=20 || { echo "# modprobe kmodt_umh failed"; return 1; }
+	pd=/sys/module/kmodt_umh/parameters
+	rep=$(cat $pd/report) bad=$(cat $pd/bad)
+	rmmod kmodt_umh
+	nmodes=$(echo "$rep" | wc -w)
+	wait_for '[ "$(live)" -eq 0 ]' 60
+	r=$(runs)
+	result umh_modes modes="$nmodes" bad_calls="$bad" helper_runs="$r" \
+		report="$(echo "$rep" | tr ' ' ,)"
+	echo "# $rep"
+	# Five modes on any kernel, six with UMH_REAP.
+	[ "$bad" = 0 ] && [ "$nmodes" -ge 5 ] && [ "$r" -eq $((nmodes * 20)) ]
+}
+
+# modprobe_path names a file that no binary format handles.  Running it
+# as a module's helper makes exec ask for module binfmt-0403 (bytes 2 and 3
+# of the file), from inside the helper, whose own helper asks again, and so
+# on.  The chain must end, with an answer to the first caller: on the
+# patched kernel because a helper's request never joins (and waits for) a
+# request of its ancestors.  Figures: time to the first answer, nested
+# requests (module_request trace events), "kmod busy" warnings.
+recursion() {
+	# No slot may be held by the modprobes of an earlier scenario.
+	mp_reset 0 1
+	T=/sys/kernel/tracing
+	mountpoint -q $T || mount -t tracefs tracefs $T
+	ev=$T/events/module/module_request/enable
+	[ -w $ev ] || { echo "# no trace event module_request"; return 1; }
+	printf '\001\002\003\004\005\006\007\010' >/run/not-a-program
+	chmod 755 /run/not-a-program
+	echo 1 >$ev
+	: >$T/trace
+	w0=$(busy_warnings)
+	rm -f /run/recursion.done
+	echo /run/not-a-program >/proc/sys/kernel/modprobe
+	t0=$(ms)
+	(mount -t kmrec none /mnt 2>/dev/null; touch /run/recursion.done) &
+	p=$!
+	answered=0
+	wait_for '[ -e /run/recursion.done ]' 60 && answered=1
+	t=$(($(ms) - t0))
+	[ $answered = 1 ] || kill -9 $p
+	wait $p
+	mp_real
+	echo 0 >$ev
+	nested=$(grep -c ' module_request: binfmt-0403 ' $T/trace)
+	[ "$nested" -gt 0 ] || { echo "# the trace has:"; head -n 8 $T/trace | sed 's/^/# /'; }
+	result recursion answered="$answered" answer_ms="$t" nested_requests="$nested" \
+		busy_warnings=$(($(busy_warnings) - w0))
+	# At least one nested request: the loop was there; at most one per
+	# slot and one more.
+	[ "$answered" = 1 ] && [ "$nested" -ge 1 ] && [ "$nested" -le 51 ]
+}
+
+# How many lines of the trace buffer are events $1 for module $2.
+trace_count() { grep -c " $1: $2 " /sys/kernel/tracing/trace; }
+
+# The throttle's own report of what it did: its statistics in debugfs and
+# its trace events.  20 callers of one module while its (gated) modprobe
+# runs: 1 launch, 19 coalesced.  Then 50 slots held past the stall
+# timeout and one more request: it waits once, fails with -ETIME after
+# one stall timeout, and is counted, traced and warned about once.  The
+# unpatched kernel has none of this, and fails.
+throttle_report() {
+	[ -r $STATS ] || { echo "# no $STATS"; return 1; }
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
+	T=/sys/kernel/tracing
+	for e in module_request_wait module_request_coalesced module_request_stall; do
+		[ -w $T/events/module/$e/enable ] || { echo "# no trace event $e"; return 1; }
+		echo 1 >$T/events/module/$e/enable
+	done
+	: >$T/trace
+	l0=$(stat_of launched) c0=$(stat_of coalesced) s0=$(stat_of stall_timeouts)
+	stall_ms=$(stat_of stall_timeout_ms) limit=$(stat_of limit)
+	mp_reset 1000 1 1
+	pids=
+	for i in $(seq 20); do
+		(request kdiag) &
+		pids="$pids $!"
+	done
+	open_gate_when_blocked $pids
+	wait
+	# Modprobes that outlive the stall timeout hold every slot.
+	mp_reset $((stall_ms * 3)) 1
+	w0=$(busy_warnings)
+	fill_slots kdst || { kill -9 $pids; wait; return 1; }
+	peak=$(stat_of peak)
+	t0=$(ms)
+	modprobe kmodt_storm wait=1 count=1 prefix=kdstall
+	waited=$(($(ms) - t0))
+	err=$(cat /sys/module/kmodt_storm/parameters/first_error)
+	rmmod kmodt_storm
+	kill -9 $pids
+	wait
+	for e in module_request_wait module_request_coalesced module_request_stall; do
+		echo 0 >$T/events/module/$e/enable
+	done
+	launched=$(($(stat_of launched) - l0)) coalesced=$(($(stat_of coalesced) - c0))
+	stalls=$(($(stat_of stall_timeouts) - s0))
+	ev_co=$(trace_count module_request_coalesced fs-kdiag)
+	ev_wait=$(trace_count module_request_wait kdstall1)
+	ev_stall=$(trace_count module_request_stall kdstall1)
+	[ "$ev_co" -gt 0 ] || { echo "# the trace has:"; head -n 8 $T/trace | sed 's/^/# /'; }
+	warned=$(($(busy_warnings) - w0))
+	result throttle_report launched="$launched" coalesced="$coalesced" stalls="$stalls" \
+		peak="$peak" limit="$limit" stall_error="$err" stall_wait_ms="$waited" \
+		stall_timeout_ms="$stall_ms" events_coalesced="$ev_co" events_wait="$ev_wait" \
+		events_stall="$ev_stall" busy_warnings="$warned"
+	# 1 + 50 launches; the stalled request never launched.  It waited at
+	# least one stall timeout, and not two.
+	[ "$launched" = 51 ] && [ "$coalesced" = 19 ] && [ "$stalls" = 1 ] &&
+		[ "$peak" = "$limit" ] && [ "$err" = -62 ] &&
+		[ "$waited" -ge "$stall_ms" ] && [ "$waited" -lt $((stall_ms * 2)) ] &&
+		[ "$ev_co" = 19 ] && [ "$ev_wait" = 1 ] && [ "$ev_stall" = 1 ] &&
+		[ "$warned" = 1 ]
 }
 
 # printk time of the first kernel log line matching $1, in microseconds.
@@ -394,9 +537,11 @@ fault_storm() {
 	done
 	echo 0 >$FAILSLAB/probability
 	wait_for '[ "$(live)" -eq 0 ]' 60
+	# The patched throttle must say it is idle; the unpatched one has no
+	# statistics to ask.
 	busy=0
-	if [ -r $STATS ]; then
-		busy=$(awk '$1 ~ /^(in_use|waiters|queued):$/ { s += $2 } END { print s + 0 }' $STATS)
+	if [ "$KERNEL" != base ]; then
+		busy=$(throttle_busy) || { echo "# no throttle statistics in $STATS"; ok=1; }
 	fi
 	result fault_storm callers=300$figures \
 		modprobe_runs="$(runs)" live_after="$(live)" throttle_busy_after="$busy"
@@ -534,8 +679,12 @@ kmemleak() {
 	[ -w $KMEMLEAK ] || { echo "# no $KMEMLEAK"; return 1; }
 	# Objects younger than 5 s are never reported.
 	sleep 6
-	echo scan >$KMEMLEAK
-	echo scan >$KMEMLEAK
+	# A kmemleak that has disabled itself (out of memory for its own
+	# metadata, an error) refuses the scan and would report nothing.
+	if ! { echo scan >$KMEMLEAK && echo scan >$KMEMLEAK; } 2>/dev/null; then
+		echo "# kmemleak refused the scan: it is disabled"
+		return 1
+	fi
 	leaks=$(grep -c '^unreferenced object' $KMEMLEAK)
 	[ "$leaks" = 0 ] || sed 's/^/# /' $KMEMLEAK | head -n 60
 	result kmemleak suspects="$leaks"
@@ -554,31 +703,103 @@ sequential() {
 	[ "$r" -eq 200 ]
 }
 
+# Everything the kernel logged since the last call, between markers, for
+# scripts/boot-test.sh to scan for reports: "# DMESG-BEGIN <part>" ...
+# "# DMESG-END <part>", where <part> is "boot" (boot and the KUnit suites
+# at boot), a scenario, or "end".  The log is cleared as it is read, so
+# each line is reported once, in the part it was logged in.  The console
+# shows the same lines (ignore_loglevel); this copy does not depend on the
+# console keeping up, and the boot part, which must start with the
+# kernel's first line, shows that nothing was lost (log_buf_len).
+dump_dmesg() {
+	echo "# DMESG-BEGIN $1"
+	dmesg -c
+	echo "# DMESG-END $1"
+}
+
+# The taint flags after <part>: "# TAINT <part> <value>".
+report_taint() { echo "# TAINT $1 $(cat /proc/sys/kernel/tainted)"; }
+
+# Runs scenario $1 with a time limit (in seconds: $2).  Every wait in the
+# throttle is killable, and the hung task detector ignores killable
+# sleepers, so a deadlock there would otherwise only end with QEMU's
+# timeout, with no word of where it was.  Returns the scenario's status,
+# or 124 after the limit.  A planted report (boot_test.plant=$1, for the
+# negative test of scripts/boot-test.sh) comes while the scenario runs.
+run_scenario() {
+	rm -f /run/timed-out
+	"$1" &
+	rs_pid=$!
+	(sleep "$2"; touch /run/timed-out; kill -9 $rs_pid) 2>/dev/null &
+	rs_dog=$!
+	[ "$PLANT" = "$1" ] && modprobe kmodt_plant
+	wait $rs_pid
+	rs_rc=$?
+	kill $rs_dog 2>/dev/null
+	wait $rs_dog 2>/dev/null
+	if [ -e /run/timed-out ]; then
+		echo "# scenario $1: no verdict after $2 s"
+		return 124
+	fi
+	return $rs_rc
+}
+
+# The time limit of scenario $1 in seconds: far above its longest run seen
+# on the debug kernel of either kind, so that only a hang reaches it.
+limit_of() {
+	case $1 in
+	kselftest) [ "$KSELFTEST" = full ] && echo 5400 || echo 1200 ;;
+	sweep) echo 5400 ;;
+	*) echo 600 ;;
+	esac
+}
+
+# All output of /init goes to the second serial port, which carries
+# nothing else: kernel messages on the console (the first port) cannot
+# split its lines.  scripts/boot-test.sh reads the two apart.
+exec >/dev/ttyS1 2>&1
+
 # The KUnit suites built into the kernel ran before /init; their results
 # (KTAP, one document per suite) are in debugfs.  Printed before the
 # scenarios, for scripts/boot-test.sh to parse.
 if [ -d /sys/kernel/debug/kunit ]; then
 	for d in /sys/kernel/debug/kunit/*/; do
+		[ -r "$d/results" ] || continue
 		echo "# KUNIT-SUITE-BEGIN $(basename "$d")"
 		cat "$d/results"
 		echo "# KUNIT-SUITE-END"
 	done
 fi
 
-# Boot-time objects are not the scenarios' business.
-[ -w $KMEMLEAK ] && echo clear >$KMEMLEAK
 echo "BOOT-TEST-BEGIN $FLAVOUR"
 echo "KTAP version 1"
+if [ -z "$SCENARIOS" ]; then
+	echo "Bail out! no scenarios for flavour '$FLAVOUR'"
+	echo "BOOT-TEST-END"
+	reboot -f
+fi
 echo "1..$count"
+plan=
+for s in $SCENARIOS; do wanted "$s" && plan="$plan $s"; done
+echo "# PLAN$plan"
 result kernel release="$(uname -r)" cpus="$(grep -c ^processor /proc/cpuinfo)"
-for s in $SCENARIOS; do
-	wanted "$s" || continue
+dump_dmesg boot
+report_taint boot
+# Marks objects allocated so far (at boot, by the KUnit suites) as already
+# reported, so that a boot-time leak does not count against a scenario.
+[ -w $KMEMLEAK ] && echo clear >$KMEMLEAK
+for s in $plan; do
 	echo "# scenario $s"
-	$s
+	echo "boot-test: scenario $s" >/dev/kmsg
+	run_scenario "$s" "$(limit_of "$s")"
 	report $? "$s"
+	dump_dmesg "$s"
+	report_taint "$s"
 done
 if [ -r $STATS ]; then
 	sed 's/^/# STATS /' $STATS
 fi
+dump_dmesg end
+report_taint end
 echo "BOOT-TEST-END"
 reboot -f
