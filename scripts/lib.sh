@@ -13,8 +13,11 @@
 set -o pipefail
 
 # Debian's python3 first: checkpatch's SPDX check needs its python3-ply and
-# python3-git, which another python3 on PATH (pyenv, a venv) lacks.
-export PATH=/usr/bin:/bin:$PATH
+# python3-git, which another python3 on PATH (pyenv, a venv) lacks.  The
+# sbin directories too: capsh and depmod live there, and a normal user's
+# PATH on Debian (/etc/login.defs) lacks them, so that the boot tests run
+# as a user with sudo would not find them.
+export PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
 
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
@@ -44,6 +47,17 @@ _T0_SCRIPT=$(date +%s)
 msg()  { printf '%s\n' "$*" >&2; }
 info() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# need_cmd COMMAND PACKAGE: COMMAND must be on PATH.  Tells apart a package
+# that is missing from one that is installed where PATH does not look.
+need_cmd() {
+	local cmd=$1 pkg=$2
+	command -v "$cmd" >/dev/null && return 0
+	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+		die "$cmd is not on PATH ($PATH), although package $pkg is installed: dpkg -L $pkg shows where it is"
+	fi
+	die "$cmd is missing: run 'make deps' (it installs package $pkg)"
+}
 
 # fmt_secs SECONDS -> "1m23s"
 fmt_secs() {
