@@ -19,8 +19,10 @@ PKGS=(
 	python3-matplotlib
 	# posting
 	b4
-	# the documentation check (Sphinx with the kernel's conf.py)
-	python3-sphinx
+	# the documentation check: Sphinx with the kernel's conf.py; 6.12's
+	# "make htmldocs" always runs tools/net/ynl/ynl-gen-rst.py, which
+	# imports yaml
+	python3-sphinx python3-yaml
 )
 
 missing=()
@@ -33,11 +35,15 @@ done
 
 ((${#missing[@]} == 0)) && exit 0
 
-SUDO=
-((EUID != 0)) && SUDO=sudo
+SUDO=()
+if ((EUID != 0)); then
+	command -v sudo >/dev/null ||
+		die "installing ${missing[*]} needs root: run 'make deps' as root, or install sudo and allow this user to use it"
+	SUDO=(sudo)
+fi
 info "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq || die "apt-get update failed"
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$BUILD/apt.log" 2>&1 ||
+"${SUDO[@]}" apt-get update -qq || die "apt-get update failed"
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$BUILD/apt.log" 2>&1 ||
 	{ tail -20 "$BUILD/apt.log" >&2; die "apt-get install failed (log: $BUILD/apt.log)"; }
 info "installed ${#missing[@]} packages"
