@@ -11,6 +11,7 @@
 # The first run builds four kernels: about 40 minutes on two cores.  Later
 # runs reuse build/ and ccache.
 . "$(dirname "$0")/lib.sh"
+no_args "$@"
 
 T0=$(date +%s)
 stage "apply patches/ onto the base (build/check)"

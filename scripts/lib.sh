@@ -52,6 +52,28 @@ msg()  { printf '%s\n' "$*" >&2; }
 info() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# --- Command-line input: every mistake ends in one "error:" line ---------
+
+# need_value OPTION [VALUE...]: call as  need_value "$@"  while $1 is an
+# option that takes a value.  A missing value used to make "shift 2" fail
+# without shifting, and the option loop then ran forever; a value that is
+# itself an option ("--runs --sweep") is taken as missing too.
+need_value() {
+	if (($# < 2)) || [[ -z $2 || $2 == --* ]]; then
+		die "option $1 needs a value"
+	fi
+}
+
+# no_args "$@": for the scripts that take no arguments at all.
+no_args() {
+	(($# == 0)) || die "${0##*/} takes no arguments, got '$1'"
+}
+
+# need_number WHAT VALUE: VALUE must be a positive whole number.
+need_number() {
+	[[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 wants a positive number, not '$2'"
+}
+
 # need_cmd COMMAND PACKAGE: COMMAND must be on PATH.  Tells apart a package
 # that is missing from one that is installed where PATH does not look.
 need_cmd() {
@@ -226,6 +248,11 @@ with_build_lock() {
 	local rc=$?
 	exec {_lockfd}>&-
 	return $rc
+}
+
+# series_dir: the absolute path of $PATCHES, which must be a directory.
+series_dir() {
+	(cd "$PATCHES" 2>/dev/null && pwd) || die "PATCHES=$PATCHES: no such directory (it holds the series, like patches/)"
 }
 
 # series_patches [DIR]: patch files of the series, in order.

@@ -34,14 +34,16 @@ OUT=$BUILD/outbox
 AMDIR=$BUILD/outbox-am
 VERSION=1
 PREV=
+USAGE="outbox.sh [--version N --prev DIR|RANGE|REF]"
 while (($#)); do
 	case $1 in
-	--version) VERSION=${2:-}; shift 2 ;;
-	--prev) PREV=${2:-}; shift 2 ;;
-	*) die "usage: outbox.sh [--version N --prev DIR|RANGE|REF]" ;;
+	--version) need_value "$@"; VERSION=$2; shift 2 ;;
+	--prev) need_value "$@"; PREV=$2; shift 2 ;;
+	*) die "unknown argument '$1'; usage: $USAGE" ;;
 	esac
 done
-[[ $VERSION =~ ^[1-9][0-9]*$ ]] || die "--version wants a number, not '$VERSION'"
+need_number --version "$VERSION"
+((VERSION > 1)) || [[ -z $PREV ]] || die "--prev is for a later version: give --version 2 or more with it"
 CHANGELOG=${CHANGELOG:-$PATCHES/changelog.txt}
 if ((VERSION > 1)); then
 	[[ -n $PREV ]] || die "version $VERSION needs PREV=<the patches of v$((VERSION - 1)): a directory, a git range or ref of $TREE>"
