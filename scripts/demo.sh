@@ -15,7 +15,7 @@ no_args "$@"
 
 T0=$(date +%s)
 stage "apply patches/ onto the base (build/check)"
-"$ROOT/scripts/check-series.sh" tip >/dev/null || die "the series does not apply"
+"$ROOT/scripts/check-series.sh" tip >&2 || die "the series does not apply (the reason is above)"
 stage_done
 
 stage "make the unpatched variant: base + seam + tests (build/base-variant)"

@@ -47,7 +47,7 @@ for s in "${suites[@]}"; do
 done
 
 if ((series)); then
-	"$ROOT/scripts/check-series.sh" tip >/dev/null || die "patches/ does not apply"
+	"$ROOT/scripts/check-series.sh" tip >&2 || die "patches/ does not apply (the reason is above)"
 	SRC=$BUILD/check
 fi
 SRC=${SRC:-$TREE}

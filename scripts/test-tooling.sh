@@ -26,6 +26,9 @@
 #                 stderr, "error: ..." or "usage: ...", that names what is
 #                 wrong.  One case per input, on a small fake kernel tree
 #                 and scratch BUILD and TREE, so nothing real is touched.
+#   no-apply      make kunit, make demo and make outbox, on a series whose
+#                 second patch does not apply, show why: the
+#                 "FAIL: <patch>: apply" line and git am's own error.
 #
 # Prints a TAP line per case, then the plan and "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
@@ -281,6 +284,28 @@ refuses "KERNEL_SRC that is not Linux" kernel/umh.c KERNEL_SRC="$FAKE.other" -- 
 refuses "BASE that is not a ref" nosuchref KERNEL_SRC="$FAKE" BASE=nosuchref -- "$S/tree.sh" --base
 refuses "BASE without KERNEL_SRC" KERNEL_SRC TREE="$FAKE" BASE=v6.13 -- "$S/tree.sh" --base
 refuses "make rebase onto a tree that is not Linux" kernel/umh.c KERNEL_SRC="$FAKE.other" -- "$S/rebase.sh"
+
+# 7. no-apply: each must fail and show the patch and git am's reason.
+shows_apply_error() {
+	local what=$1
+	shift
+	run_case TREE="$FAKE" PATCHES="$FAKE.broken" GIT_CONFIG_COUNT=2 \
+		GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="Pat Poster" \
+		GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=pat@example.org -- "$@"
+	local rc=$?
+	if ((rc == 0 || rc == 124)); then
+		result 0 "no-apply: $what: exit status $rc on a series that does not apply"
+	elif ! grep -q '^FAIL: 0002-.*: apply' "$TMP/case.err"; then
+		result 0 "no-apply: $what: no 'FAIL: 0002-...: apply' line on stderr: $(tail -n 2 "$TMP/case.err" | tr '\n' '|')"
+	elif ! grep -qE 'patch does not apply|patch failed' "$TMP/case.err"; then
+		result 0 "no-apply: $what: git am's error is not shown"
+	else
+		result 1 "no-apply: $what shows the patch and git am's error"
+	fi
+}
+shows_apply_error "kunit.sh --series" "$S/kunit.sh" --series --arch um
+shows_apply_error "demo.sh" "$S/demo.sh"
+shows_apply_error "outbox.sh" "$S/outbox.sh"
 
 
 printf '1..%d\n' "$_tap_num"
