@@ -60,7 +60,7 @@ selftest: deps ## upstream's kmod selftest (kmod.sh, all 13 tests, full counts) 
 	@scripts/boot-test.sh --flavour debug --kernels "$(if $(BASE_ONLY),base,series)" \
 		--only kselftest --kselftest full
 
-outbox: deps ## b4: write the posting to build/outbox (nothing is sent), check recipients and git-am round trip; V=2 PREV=<v1 patches dir, git range or ref>: a v2 with changelog and range-diff
+outbox: deps ## b4: write the posting to build/outbox in the name of git's user.name and user.email (nothing is sent), check recipients and git-am round trip; V=2 PREV=<v1 patches dir, git range or ref>: a v2 with changelog and range-diff
 	@scripts/tree.sh --base
 	@scripts/outbox.sh $(if $(V),--version $(V)) $(if $(PREV),--prev $(PREV))
 

@@ -29,6 +29,10 @@
 #   no-apply      make kunit, make demo and make outbox, on a series whose
 #                 second patch does not apply, show why: the
 #                 "FAIL: <patch>: apply" line and git am's own error.
+#   outbox-*      make outbox refuses to run without git's user.name and
+#                 user.email, and with them writes every patch From: and
+#                 Signed-off-by: that identity, not the author of the
+#                 commits in patches/ (b4 on the fake tree; nothing sent).
 #
 # Prints a TAP line per case, then the plan and "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
@@ -307,6 +311,28 @@ shows_apply_error "kunit.sh --series" "$S/kunit.sh" --series --arch um
 shows_apply_error "demo.sh" "$S/demo.sh"
 shows_apply_error "outbox.sh" "$S/outbox.sh"
 
+# 8. outbox-identity: no posting without an identity; with one, every patch
+# is From: and Signed-off-by: it, and no longer the commits' author's.
+refuses "outbox-identity: outbox.sh without git user.name and user.email" user.name \
+	TREE="$FAKE" -- "$S/outbox.sh"
+run_case TREE="$FAKE" GIT_CONFIG_COUNT=2 \
+	GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="Pat Poster" \
+	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=pat@example.org -- "$S/outbox.sh"
+rc=$?
+mapfile -t mails < <(find "$TMP/case-build/outbox" -name '*.eml' 2>/dev/null | sort)
+why=
+((rc == 0)) || why+=" outbox.sh failed ($rc): $(tail -n 2 "$TMP/case.err" | tr '\n' '|');"
+((${#mails[@]} == 3)) || why+=" ${#mails[@]} emails instead of 3;"
+for m in "${mails[@]:1}"; do
+	grep -qx 'From: Pat Poster <pat@example.org>' "$m" || why+=" ${m##*/} is not From: the poster;"
+	grep -qx 'Signed-off-by: Pat Poster <pat@example.org>' "$m" || why+=" ${m##*/} lacks the poster's Signed-off-by;"
+	grep -qF 'team@example.org' "$m" && why+=" ${m##*/} still names the author of patches/;"
+done
+if [[ -z $why ]]; then
+	result 1 "outbox-identity: the emails are From: and Signed-off-by: git's user.name and user.email"
+else
+	result 0 "outbox-identity:$why"
+fi
 
 printf '1..%d\n' "$_tap_num"
 printf '%d passed, %d failed\n' "$passed" "$failed"
