@@ -67,7 +67,7 @@ mutants: deps ## undo each fix of the series (mutants/*.patch) on top of it: its
 	@scripts/tree.sh --base
 	@scripts/mutants.sh $(if $(ONLY),--only $(ONLY))
 
-outbox: deps ## b4: write the posting to build/outbox (nothing is sent), check recipients and git-am round trip; V=2 PREV=<v1 patches dir, git range or ref>: a v2 with changelog and range-diff
+outbox: deps ## b4: write the posting to build/outbox in the name of git's user.name and user.email (nothing is sent), check recipients and git-am round trip; V=2 PREV=<v1 patches dir, git range or ref>: a v2 with changelog and range-diff
 	@scripts/tree.sh --base
 	@scripts/outbox.sh $(if $(V),--version $(V)) $(if $(PREV),--prev $(PREV))
 

@@ -4,22 +4,24 @@
 # kunit/base-variant (the KUnit seam and the tests), so that the new
 # suites can run against the unpatched code.  Prints the worktree path.
 . "$(dirname "$0")/lib.sh"
+no_args "$@"
 
 WT=${WT:-$BUILD/base-variant}
 mapfile -t globs < <(grep -v '^\s*\(#\|$\)' "$ROOT/kunit/base-variant")
+list=$(series_patches "$PATCHES") || exit 1
 picked=()
 while read -r p; do
 	for g in "${globs[@]}"; do
 		# shellcheck disable=SC2053
 		[[ $(basename "$p") == $g ]] && picked+=("$p") && break
 	done
-done < <(series_patches)
+done <<<"$list"
 ((${#picked[@]} == ${#globs[@]})) ||
 	die "kunit/base-variant names ${#globs[@]} patches, the series has ${#picked[@]} of them"
 
-if [[ ! -d $WT ]]; then
-	tgit worktree add -q --detach "$WT" base || die "cannot add worktree $WT"
-fi
+# ensure_worktree also refuses a worktree of another TREE's repository,
+# which would test that tree's base without a word.
+ensure_worktree "$WT"
 git -C "$WT" am --abort >/dev/null 2>&1
 
 # The same patches on the same base as last time: check out the commit made
@@ -35,8 +37,9 @@ if [[ -f $state ]] && read -r sfp scommit <"$state" && [[ $sfp == "$fp" ]] &&
 fi
 
 rm -f "$state"
-git -C "$WT" checkout -q -f --detach base && git -C "$WT" clean -fdq ||
+if ! git -C "$WT" checkout -q -f --detach base || ! git -C "$WT" clean -fdq; then
 	die "cannot reset $WT"
+fi
 git -C "$WT" am -q --3way "${picked[@]}" ||
 	die "the test patches do not apply to the base without the rest of the series: ${picked[*]##*/}"
 printf '%s %s\n' "$fp" "$(git -C "$WT" rev-parse HEAD)" >"$state"

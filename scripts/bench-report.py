@@ -256,10 +256,13 @@ def main() -> int:
     with_sweep = bool(args) and args[0] == "--sweep"
     if with_sweep:
         args = args[1:]
-    if len(args) != 2:
-        print(__doc__, file=sys.stderr)
+    if len(args) != 2 or any(a.startswith("-") for a in args):
+        print("usage: bench-report.py [--sweep] BOOTDIR OUTDIR", file=sys.stderr)
         return 2
     bootdir, outdir = args
+    if not os.path.isdir(bootdir):
+        print(f"error: {bootdir}: no such directory", file=sys.stderr)
+        return 2
     os.makedirs(outdir, exist_ok=True)
     runs: Dict[str, List[Run]] = {}
     for k in KERNELS:

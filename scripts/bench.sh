@@ -21,16 +21,17 @@
 # built once and reused.
 . "$(dirname "$0")/lib.sh"
 
+USAGE="bench.sh [--runs N] [--sweep]"
 runs=${RUNS:-3}
 sweep=
 while (($#)); do
 	case $1 in
-	--runs) runs=$2; shift 2 ;;
+	--runs) need_value "$@"; runs=$2; shift 2 ;;
 	--sweep) sweep=1; shift ;;
-	*) die "usage: bench.sh [--runs N] [--sweep]" ;;
+	*) die "unknown argument '$1'; usage: $USAGE" ;;
 	esac
 done
-((runs >= 1)) || die "--runs needs a positive number"
+need_number "--runs (RUNS)" "$runs"
 
 T0=$(date +%s)
 # build/bench holds this run's results only.

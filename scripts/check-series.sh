@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Checks of the patch series listed in $PATCHES/series:
 #
-#   check-series.sh [apply|checkpatch|maintainers|build|kernel-doc|docs|all]...
+#   check-series.sh [apply|tip|checkpatch|maintainers|build|kernel-doc|docs|all]...
 #                                                       (default: all)
 #
 #   apply       every patch applies with plain "git am" on top of "base"
@@ -52,14 +52,14 @@ export SRC=$WT
 FRAG=${CHECK_CONFIG:-$ROOT/configs/check.config}
 STATE=${CHECK_STATE:-$BUILD/check.state}
 
-usage() { die "usage: check-series.sh [apply|tip|checkpatch|maintainers|build|kernel-doc|docs|all]..."; }
+USAGE="check-series.sh [apply|tip|checkpatch|maintainers|build|kernel-doc|docs|all]..."
 
 checks=()
 for a in "${@:-all}"; do
 	case $a in
 	apply | tip | checkpatch | maintainers | build | kernel-doc | docs) checks+=("$a") ;;
 	all) checks+=(apply checkpatch build kernel-doc docs) ;;
-	*) usage ;;
+	*) die "unknown check '$a'; usage: $USAGE" ;;
 	esac
 done
 
@@ -70,7 +70,7 @@ if ! flock -n "$check_lock"; then
 	flock "$check_lock"
 fi
 
-PATCHES=$(cd "$PATCHES" 2>/dev/null && pwd) || die "no series directory ${PATCHES}"
+PATCHES=$(series_dir) || exit 1
 list=$(series_patches "$PATCHES") || exit 1
 PATCH_FILES=()
 [[ -n $list ]] && mapfile -t PATCH_FILES <<<"$list"

@@ -11,10 +11,11 @@
 # The first run builds four kernels: about 40 minutes on two cores.  Later
 # runs reuse build/ and ccache.
 . "$(dirname "$0")/lib.sh"
+no_args "$@"
 
 T0=$(date +%s)
 stage "apply patches/ onto the base (build/check)"
-"$ROOT/scripts/check-series.sh" tip >/dev/null || die "the series does not apply"
+"$ROOT/scripts/check-series.sh" tip >&2 || die "the series does not apply (the reason is above)"
 stage_done
 
 stage "make the unpatched variant: base + seam + tests (build/base-variant)"

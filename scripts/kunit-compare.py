@@ -10,6 +10,7 @@ verdict differs, then one summary line per run, and exits 0 if every case
 passed in the patched run.  The second prints the names of the cases (and
 parameters) that failed or crashed, one per line.
 """
+import os
 import re
 import sys
 from typing import Dict, List, Tuple
@@ -34,15 +35,22 @@ def count(verdicts: Dict[str, str]) -> Tuple[int, int, int]:
             values.count('CRASHED'), values.count('SKIPPED'))
 
 
+USAGE = 'usage: kunit-compare.py PATCHED_LOG BASE_LOG | --failed LOG'
+
+
 def main(argv: List[str]) -> int:
-    if len(argv) == 3 and argv[1] == '--failed':
+    if len(argv) != 3 or (argv[1].startswith('-') and argv[1] != '--failed'):
+        print(USAGE, file=sys.stderr)
+        return 2
+    for path in argv[1:]:
+        if path != '--failed' and not os.path.isfile(path):
+            print(f'error: {path}: no such log', file=sys.stderr)
+            return 2
+    if argv[1] == '--failed':
         for name, verdict in parse(argv[2]).items():
             if verdict in ('FAILED', 'CRASHED'):
                 print(name)
         return 0
-    if len(argv) != 3:
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
     patched, base = parse(argv[1]), parse(argv[2])
     if not patched or not base:
         print('no KUnit results in one of the logs', file=sys.stderr)

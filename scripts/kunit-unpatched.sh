@@ -7,6 +7,7 @@
 # written for, or a new case that fails on the unpatched code without
 # being listed, fails this check.
 . "$(dirname "$0")/lib.sh"
+no_args "$@"
 
 variant=$("$ROOT/scripts/base-variant.sh") || exit 1
 mapfile -t suites < <(kunit_suites)

@@ -23,36 +23,41 @@
 # are build/kunit-<arch>-<tree name> and are kept between runs.
 . "$(dirname "$0")/lib.sh"
 
+USAGE="kunit.sh [--series] [--arch um|x86_64|all] [--tag NAME] [SUITE...]"
 arch=all
 series=0
 tag=
-while [[ ${1:-} == --* ]]; do
+while [[ ${1:-} == -* ]]; do
 	case $1 in
 	--series) series=1; shift ;;
-	--arch | --tag)
-		(($# >= 2)) || die "kunit.sh: $1 needs a value"
-		[[ $1 == --arch ]] && arch=$2 || tag=$2
-		shift 2
-		;;
-	*) die "kunit.sh: unknown option $1" ;;
+	--arch) need_value "$@"; arch=$2; shift 2 ;;
+	--tag) need_value "$@"; tag=$2; shift 2 ;;
+	--) shift; break ;;
+	*) die "unknown option '$1'; usage: $USAGE" ;;
 	esac
 done
 [[ -z $tag || $tag =~ ^[a-z0-9-]+$ ]] || die "kunit.sh: --tag must be lower-case letters, digits and dashes"
-if ((series)); then
-	"$ROOT/scripts/check-series.sh" tip >/dev/null || die "patches/ does not apply"
-	SRC=$BUILD/check
-fi
-SRC=${SRC:-$TREE}
-
-suites=("$@")
-((${#suites[@]})) || mapfile -t suites < <(kunit_suites)
-((${#suites[@]})) || die "no suites under kunit/"
 
 case $arch in
 all) arches=(um x86_64) ;;
 um | x86_64) arches=("$arch") ;;
-*) die "--arch must be um, x86_64 or all" ;;
+*) die "--arch must be um, x86_64 or all, not '$arch'" ;;
 esac
+
+mapfile -t known < <(kunit_suites)
+suites=("$@")
+((${#suites[@]})) || suites=("${known[@]}")
+((${#suites[@]})) || die "no suites under kunit/"
+for s in "${suites[@]}"; do
+	[[ " ${known[*]} " == *" $s "* ]] ||
+		die "no suite '$s' under kunit/ (there are: ${known[*]})"
+done
+
+if ((series)); then
+	"$ROOT/scripts/check-series.sh" tip >&2 || die "patches/ does not apply (the reason is above)"
+	SRC=$BUILD/check
+fi
+SRC=${SRC:-$TREE}
 
 # Known reports that are not the series' business: UML's virt-pci, which
 # kunit.py's default UML config enables, warns at boot when no virtio PCI
@@ -63,6 +68,7 @@ ALLOWED='virt-pci\.c:[0-9]+ um_pci_init'
 SPLATS=$(grep -v '^#' "$ROOT/scripts/splats" | paste -sd'|')
 
 # run_one ARCH SUITE...: one kernel with all the suites, one kunit.py run.
+# shellcheck disable=SC2317  # called through with_build_lock
 run_one() {
 	local arch=$1 suite bdir args log splats rc s
 	shift

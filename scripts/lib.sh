@@ -13,8 +13,11 @@
 set -o pipefail
 
 # Debian's python3 first: checkpatch's SPDX check needs its python3-ply and
-# python3-git, which another python3 on PATH (pyenv, a venv) lacks.
-export PATH=/usr/bin:/bin:$PATH
+# python3-git, which another python3 on PATH (pyenv, a venv) lacks.  The
+# sbin directories too: capsh and depmod live there, and a normal user's
+# PATH on Debian (/etc/login.defs) lacks them, so that the boot tests run
+# as a user with sudo would not find them.
+export PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
 
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
@@ -26,6 +29,10 @@ BUILD=$(realpath -m "$BUILD")
 PATCHES=$(realpath -m "$PATCHES")
 DEBIAN_SRC_TARBALL=${DEBIAN_SRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 JOBS=${JOBS:-$(nproc)}
+if [[ ! $JOBS =~ ^[1-9][0-9]*$ ]]; then
+	printf 'error: JOBS=%s: the number of parallel jobs must be a positive number\n' "$JOBS" >&2
+	exit 1
+fi
 SERIES_BRANCH=${SERIES_BRANCH:-series}
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
@@ -44,6 +51,101 @@ _T0_SCRIPT=$(date +%s)
 msg()  { printf '%s\n' "$*" >&2; }
 info() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# --- Command-line input: every mistake ends in one "error:" line ---------
+
+# need_value OPTION [VALUE...]: call as  need_value "$@"  while $1 is an
+# option that takes a value.  A missing value used to make "shift 2" fail
+# without shifting, and the option loop then ran forever; a value that is
+# itself an option ("--runs --sweep") is taken as missing too.
+need_value() {
+	if (($# < 2)) || [[ -z $2 || $2 == --* ]]; then
+		die "option $1 needs a value"
+	fi
+}
+
+# no_args "$@": for the scripts that take no arguments at all.
+no_args() {
+	(($# == 0)) || die "${0##*/} takes no arguments, got '$1'"
+}
+
+# need_number WHAT VALUE: VALUE must be a positive whole number.
+need_number() {
+	[[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 wants a positive number, not '$2'"
+}
+
+# need_cmd COMMAND PACKAGE: COMMAND must be on PATH.  Tells apart a package
+# that is missing from one that is installed where PATH does not look.
+need_cmd() {
+	local cmd=$1 pkg=$2
+	command -v "$cmd" >/dev/null && return 0
+	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+		die "$cmd is not on PATH ($PATH), although package $pkg is installed: dpkg -L $pkg shows where it is"
+	fi
+	die "$cmd is missing: run 'make deps' (it installs package $pkg)"
+}
+
+# check_kernel_src: KERNEL_SRC must be a git repository whose BASE (default
+# HEAD) is a commit with the files the series changes; sets KERNEL_SRC to
+# its absolute path and BASE_COMMIT to the commit id.  Without these checks
+# a wrong path gave three raw git errors and then a misleading "BASE is not
+# a commit", and a repository of something else than Linux was taken as
+# the base until the series failed to apply.
+check_kernel_src() {
+	local dir f
+	[[ -n ${KERNEL_SRC:-} ]] || die "KERNEL_SRC is empty: set it to a Linux kernel git tree"
+	dir=$(cd "$KERNEL_SRC" 2>/dev/null && pwd) || die "KERNEL_SRC=$KERNEL_SRC: no such directory"
+	git -C "$dir" rev-parse --git-dir >/dev/null 2>&1 ||
+		die "KERNEL_SRC=$KERNEL_SRC is not a git repository (a Linux kernel git tree is needed)"
+	BASE_COMMIT=$(git -C "$dir" rev-parse -q --verify "${BASE:-HEAD}^{commit}" 2>/dev/null) ||
+		die "BASE=${BASE:-HEAD} is not a branch, tag or commit of KERNEL_SRC=$KERNEL_SRC"
+	for f in kernel/umh.c kernel/module/kmod.c; do
+		git -C "$dir" cat-file -e "$BASE_COMMIT:$f" 2>/dev/null && continue
+		die "KERNEL_SRC=$KERNEL_SRC at ${BASE:-HEAD} is not a Linux kernel tree with the files the series changes (no $f)"
+	done
+	KERNEL_SRC=$dir
+}
+
+# --- The base and the disk ----------------------------------------------
+
+# The Debian linux-source-6.12 version the series is made and measured on,
+# from scripts/base-version.  KMOD_BASE_VERSION=<version> expects another
+# one; KMOD_BASE_VERSION=any takes whatever version is installed.
+base_version() {
+	if [[ -n ${KMOD_BASE_VERSION:-} ]]; then
+		printf '%s\n' "$KMOD_BASE_VERSION"
+		return 0
+	fi
+	local v
+	v=$(grep -v '^\s*\(#\|$\)' "$ROOT/scripts/base-version" 2>/dev/null | head -n 1)
+	[[ -n $v ]] || die "$ROOT/scripts/base-version names no version"
+	printf '%s\n' "$v"
+}
+# base_version_from: where base_version took it from, for messages.
+base_version_from() {
+	if [[ -n ${KMOD_BASE_VERSION:-} ]]; then echo KMOD_BASE_VERSION; else echo scripts/base-version; fi
+}
+
+# Disk space, measured on this project's own builds (Documentation/testing.md,
+# "Disk space"): the base tree with its repository, each further worktree of
+# it, and the largest kernel build directory.  KMOD_SPACE_CHECK=0 skips the
+# checks.
+SPACE_TREE_GB=3
+SPACE_BUILD_GB=4
+SPACE_TOTAL_GB=40
+
+# need_space DIR GB WHAT: stop before WHAT when the file system that will
+# hold DIR has less than GB GiB free, rather than fail in the middle of it
+# with the tail of a build log.
+need_space() {
+	local dir=$1 gb=$2 what=$3 free
+	[[ ${KMOD_SPACE_CHECK:-1} == 0 ]] && return 0
+	while [[ ! -e $dir && $dir == */* ]]; do dir=${dir%/*}; done
+	free=$(df -Pk "${dir:-/}" 2>/dev/null | awk 'NR == 2 { print $4 }')
+	[[ $free =~ ^[0-9]+$ ]] || return 0
+	((free >= gb * 1024 * 1024)) && return 0
+	die "$what needs about $gb GB free in $dir, which has $((free / 1024 / 1024)) GB: free some space or set BUILD= to a larger disk (make check and make demo use about $SPACE_TOTAL_GB GB in all; KMOD_SPACE_CHECK=0 skips this check)"
+}
 
 # fmt_secs SECONDS -> "1m23s"
 fmt_secs() {
@@ -148,6 +250,11 @@ with_build_lock() {
 	return $rc
 }
 
+# series_dir: the absolute path of $PATCHES, which must be a directory.
+series_dir() {
+	(cd "$PATCHES" 2>/dev/null && pwd) || die "PATCHES=$PATCHES: no such directory (it holds the series, like patches/)"
+}
+
 # series_patches [DIR]: patch files of the series, in order.
 series_patches() {
 	local dir=${1:-$PATCHES} p
@@ -184,6 +291,9 @@ kmake() {
 		info "the last make in $odir was interrupted: removing the $n files it wrote"
 		find "$odir" -type f -newer "$mark" "${keep[@]}" -delete
 	fi
+	# The first build in a directory is where a full disk would show, as
+	# the tail of a failed build log: say it before.
+	[[ -e $odir/.config ]] || need_space "$odir" "$SPACE_BUILD_GB" "the first kernel build in $odir"
 	mkdir -p "$odir" && : >"$mark" || return 1
 	make -s -C "${SRC:-$TREE}" O="$odir" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 	rc=$?
@@ -230,6 +340,7 @@ fail_patch() {
 # created at "base" once and reused afterwards.
 ensure_worktree() {
 	local dir=$1
+	[[ -e $TREE/.git ]] || die "$TREE is not a git tree: run 'make tree' (or set TREE= to the tree made by it)"
 	if [[ -e $dir/.git ]] && git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
 		# A worktree of another repository (another TREE) would check
 		# the wrong base without a word.
@@ -240,6 +351,7 @@ ensure_worktree() {
 	fi
 	[[ -e $dir ]] && die "$dir exists but is not a worktree of $TREE: remove it"
 	tgit rev-parse -q --verify base >/dev/null || die "$TREE has no tag 'base': run 'make tree'"
+	need_space "$dir" "$SPACE_TREE_GB" "a worktree of the kernel tree"
 	tgit worktree prune
 	info "creating worktree $dir"
 	tgit worktree add -q --detach "$dir" base >&2 || die "git worktree add $dir failed"

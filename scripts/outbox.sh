@@ -16,6 +16,12 @@
 # build/outbox/recipients.txt lists the recipients get_maintainer.pl gives
 # for each patch.  Nothing is sent.
 #
+# The emails are in the name of whoever posts them: git's user.name and
+# user.email (of the project checkout) become the author of every commit
+# and replace the Signed-off-by: of the commits' author in patches/ (the
+# poster certifies the Developer's Certificate of Origin by it).  Without
+# both, outbox.sh refuses to run.
+#
 # A later version (make outbox V=2 PREV=...): "b4 prep --force-revision N"
 # gives the subjects "[PATCH vN nn/mm]", and the cover letter gets, after
 # the text of patches/cover.txt, the section "Changes in vN:" of
@@ -34,14 +40,16 @@ OUT=$BUILD/outbox
 AMDIR=$BUILD/outbox-am
 VERSION=1
 PREV=
+USAGE="outbox.sh [--version N --prev DIR|RANGE|REF]"
 while (($#)); do
 	case $1 in
-	--version) VERSION=${2:-}; shift 2 ;;
-	--prev) PREV=${2:-}; shift 2 ;;
-	*) die "usage: outbox.sh [--version N --prev DIR|RANGE|REF]" ;;
+	--version) need_value "$@"; VERSION=$2; shift 2 ;;
+	--prev) need_value "$@"; PREV=$2; shift 2 ;;
+	*) die "unknown argument '$1'; usage: $USAGE" ;;
 	esac
 done
-[[ $VERSION =~ ^[1-9][0-9]*$ ]] || die "--version wants a number, not '$VERSION'"
+need_number --version "$VERSION"
+((VERSION > 1)) || [[ -z $PREV ]] || die "--prev is for a later version: give --version 2 or more with it"
 CHANGELOG=${CHANGELOG:-$PATCHES/changelog.txt}
 if ((VERSION > 1)); then
 	[[ -n $PREV ]] || die "version $VERSION needs PREV=<the patches of v$((VERSION - 1)): a directory, a git range or ref of $TREE>"
@@ -55,7 +63,39 @@ if ((VERSION > 1)); then
 		die "$CHANGELOG has no lines under 'Changes in v$VERSION:'"
 fi
 
-# prev_range: the commits of the previous version, as a range of $SRCDIR.
+# The poster: the DCO needs a real identity, so no placeholder.
+name=$(git -C "$ROOT" config user.name)
+email=$(git -C "$ROOT" config user.email)
+if [[ -z $name || -z $email ]]; then
+	die "git config user.name and user.email must say who posts: the emails are From: and Signed-off-by: them (set them with git config --global user.name 'Your Name'; git config --global user.email you@example.org)"
+fi
+POSTER="$name <$email>"
+
+# as_poster FROM TO: the commits FROM..TO made again, same trees, on top of
+# FROM, authored by the poster at their original dates, with the
+# Signed-off-by: of each commit's author replaced by the poster's (and
+# added where it is missing); prints the new last commit.  The trees stay
+# the same, so the round-trip check below still compares with $tip.
+as_poster() {
+	local from=$1 to=$2 parent c author msg
+	parent=$(git -C "$SRCDIR" rev-parse --verify "$from^{commit}") || return 1
+	for c in $(git -C "$SRCDIR" rev-list --reverse "$from..$to"); do
+		author=$(git -C "$SRCDIR" log -1 --format='%an <%ae>' "$c")
+		msg=$(git -C "$SRCDIR" log -1 --format=%B "$c" |
+			grep -vxF "Signed-off-by: $author" |
+			git interpret-trailers --if-exists addIfDifferent --trailer "Signed-off-by: $POSTER")
+		parent=$(GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email \
+			GIT_AUTHOR_DATE=$(git -C "$SRCDIR" log -1 --format=%aI "$c") \
+			GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email \
+			GIT_COMMITTER_DATE=$(git -C "$SRCDIR" log -1 --format=%cI "$c") \
+			git -C "$SRCDIR" commit-tree "$c^{tree}" -p "$parent" <<<"$msg") || return 1
+	done
+	printf '%s\n' "$parent"
+}
+
+# prev_range: the commits of the previous version, as a range of $SRCDIR,
+# in the poster's name like this version, so that range-diff compares
+# the changes and not the signatures.
 prev_range() {
 	local list a b
 	if [[ -d $PREV ]]; then
@@ -70,33 +110,38 @@ prev_range() {
 		}
 		b=$(git -C "$SRCDIR" rev-parse HEAD)
 		git -C "$SRCDIR" checkout -q outbox || return 1
-		git -C "$SRCDIR" tag -f "outbox-v$((VERSION - 1))" "$b" >/dev/null
-		printf 'base..%s\n' "$b"
+		a=base
 	elif [[ $PREV == *..* ]]; then
-		a=$(tgit rev-parse --verify "${PREV%%..*}^{commit}") &&
-			b=$(tgit rev-parse --verify "${PREV##*..}^{commit}") || return 1
-		printf '%s..%s\n' "$a" "$b"
+		a=$(tgit rev-parse --verify "${PREV%%..*}^{commit}") || return 1
+		b=$(tgit rev-parse --verify "${PREV##*..}^{commit}") || return 1
 	else
+		a=base
 		b=$(tgit rev-parse --verify "$PREV^{commit}") || return 1
-		printf 'base..%s\n' "$b"
 	fi
+	b=$(as_poster "$a" "$b") || return 1
+	git -C "$SRCDIR" tag -f "outbox-v$((VERSION - 1))" "$b" >/dev/null
+	printf '%s..%s\n' "$a" "$b"
 }
 
 stage "outbox: apply patches/ and enroll the series with b4 prep"
-"$ROOT/scripts/check-series.sh" tip >/dev/null || die "patches/ does not apply"
+"$ROOT/scripts/check-series.sh" tip >&2 || die "patches/ does not apply (the reason is above)"
 tip=$(git -C "$BUILD/check" rev-parse HEAD)
 rm -rf "$SRCDIR" "$OUT" "$AMDIR"
 git clone -q --shared --no-checkout "$TREE" "$SRCDIR" || die "clone failed"
-git -C "$SRCDIR" checkout -q -b outbox "$tip" || die "checkout of $tip failed"
 git -C "$SRCDIR" tag -f base "$(tgit rev-parse 'base^{commit}')" >/dev/null
-# The sender is whoever git says you are; a placeholder where nobody is
-# configured (CI), since nothing is sent.
-name=$(git -C "$ROOT" config user.name) || name="kmod series outbox check"
-email=$(git -C "$ROOT" config user.email) || email="outbox-check@localhost"
+posted=$(as_poster base "$tip") || die "could not make the commits of $tip in the name of $POSTER"
+git -C "$SRCDIR" checkout -q -b outbox "$posted" || die "checkout of $posted failed"
+info "the emails are From: and Signed-off-by: $POSTER"
 git -C "$SRCDIR" config user.name "$name"
 git -C "$SRCDIR" config user.email "$email"
-# b4 needs a way to send even for -o; nothing is ever sent.
-git -C "$SRCDIR" config sendemail.smtpserver localhost
+# b4 needs a way to send even for -o; nothing is sent.  A placeholder only
+# while b4 writes the emails, and only if the poster has no server: the
+# poster may send from $SRCDIR with "b4 send" afterwards (README).
+placeholder_smtp=0
+if [[ -z $(git -C "$SRCDIR" config sendemail.smtpserver) ]]; then
+	git -C "$SRCDIR" config sendemail.smtpserver localhost
+	placeholder_smtp=1
+fi
 cover=$(mktemp)
 cat "$PATCHES/cover.txt" >"$cover"
 if ((VERSION > 1)); then
@@ -130,6 +175,7 @@ mkdir -p "$OUT"
 ((VERSION > 1)) && cp "$BUILD/logs/outbox-range-diff.txt" "$OUT/range-diff.txt"
 (cd "$SRCDIR" && b4 send -o "$OUT" --no-sign) >"$BUILD/logs/outbox-send.log" 2>&1 ||
 	{ cat "$BUILD/logs/outbox-send.log" >&2; die "b4 send -o failed"; }
+((placeholder_smtp)) && git -C "$SRCDIR" config --unset sendemail.smtpserver
 mapfile -t series < <(grep -v '^\s*\(#\|$\)' "$PATCHES/series")
 mapfile -t mails < <(find "$OUT" -name '*.eml' | sort -V)
 ((${#mails[@]} == ${#series[@]} + 1)) ||
@@ -206,3 +252,4 @@ fi
 rm -rf "$AMDIR"
 ((fail == 0)) || die "outbox check failed"
 stage_done "recipients: see $OUT/recipients.txt"
+info "nothing is sent; to send, see \"Posting\" in README.md (b4 send in $SRCDIR, or git send-email of $OUT/*.eml)"

@@ -59,8 +59,9 @@ case ${1:-} in
 --continue) mode=resume ;;
 --abort) mode="abort" ;;
 "") ;;
-*) die "usage: KERNEL_SRC=... [BASE=...] rebase.sh [--continue|--abort]" ;;
+*) die "unknown argument '$1'; usage: KERNEL_SRC=... [BASE=...] rebase.sh [--continue|--abort]" ;;
 esac
+(($# <= 1)) || die "one argument at most; usage: KERNEL_SRC=... [BASE=...] rebase.sh [--continue|--abort]"
 
 rgit() { git -C "$RDIR" "$@"; }
 
@@ -154,14 +155,13 @@ apply_rest() {
 }
 
 [[ -n ${KERNEL_SRC:-} ]] || die "KERNEL_SRC=/path/to/a/kernel/git/tree is required"
-SRC=$(cd "$KERNEL_SRC" 2>/dev/null && pwd) || die "KERNEL_SRC=$KERNEL_SRC is not a directory"
-git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1 || die "$SRC is not a git tree"
+check_kernel_src
+SRC=$KERNEL_SRC
 mkdir -p "$RLOGS"
 
 if [[ $mode == start ]]; then
-	base=$(git -C "$SRC" rev-parse -q --verify "${BASE:-HEAD}^{commit}") ||
-		die "BASE=${BASE:-HEAD} is not a commit in $SRC"
-	PATCHES=$(cd "$PATCHES" 2>/dev/null && pwd) || die "no series directory ${PATCHES}"
+	base=$BASE_COMMIT
+	PATCHES=$(series_dir) || exit 1
 	list=$(series_patches "$PATCHES") || exit 1
 	[[ -n $list ]] || die "the series in $PATCHES is empty"
 	stage "rebase: $(wc -l <<<"$list") patches onto $SRC at ${BASE:-HEAD} ($(git -C "$SRC" log -1 --format='%h %s' "$base"))"

@@ -8,6 +8,7 @@
 # Refuses to run while $TREE has uncommitted changes or a git am/rebase
 # underway, so that what is regenerated is what was committed.
 . "$(dirname "$0")/lib.sh"
+no_args "$@"
 
 PATCHES=$(mkdir -p "$PATCHES" && cd "$PATCHES" && pwd) || die "cannot use $PATCHES"
 cover=$PATCHES/cover.txt

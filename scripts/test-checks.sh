@@ -38,13 +38,13 @@ WT=$NEG/wt
 ALL_CHECKS=(apply checkpatch build kernel-doc maintainers docs rebase)
 CHECKS=()
 for a in "${@:-${ALL_CHECKS[@]}}"; do
-	[[ " ${ALL_CHECKS[*]} " == *" $a "* ]] || die "usage: test-checks.sh [${ALL_CHECKS[*]}]..."
+	[[ " ${ALL_CHECKS[*]} " == *" $a "* ]] || die "unknown case '$a'; usage: test-checks.sh [${ALL_CHECKS[*]}]..."
 	CHECKS+=("$a")
 done
 # want CHECK: is that case to run?
 want() { [[ " ${CHECKS[*]} " == *" $1 "* ]]; }
 
-PATCHES=$(cd "$PATCHES" 2>/dev/null && pwd) || die "no series directory ${PATCHES}"
+PATCHES=$(series_dir) || exit 1
 list=$(series_patches "$PATCHES") || exit 1
 PATCH_FILES=()
 [[ -n $list ]] && mapfile -t PATCH_FILES <<<"$list"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Tests of the tooling's own promises about build reuse (a few seconds):
+# Tests of the tooling's own promises (about half a minute): build reuse,
+# and bad input refused:
 #
 #   killed-make   kmake (lib.sh) after a make that was killed with SIGKILL
 #                 while it wrote a file: the truncated file, newer than its
@@ -24,15 +25,28 @@
 #                 unknown --only name, --runs 0, an unknown kernel or
 #                 flavour, and an option without its value, each with one
 #                 line that names the problem.
+#   bad-input     each script refuses a wrong command line or environment
+#                 (an option without its value, an unknown argument, a
+#                 KERNEL_SRC or BASE that is not a kernel tree or ref, ...)
+#                 within 20 s, with a non-zero exit status and one line on
+#                 stderr, "error: ..." or "usage: ...", that names what is
+#                 wrong.  One case per input, on a small fake kernel tree
+#                 and scratch BUILD and TREE, so nothing real is touched.
+#   no-apply      make kunit, make demo and make outbox, on a series whose
+#                 second patch does not apply, show why: the
+#                 "FAIL: <patch>: apply" line and git am's own error.
+#   outbox-*      make outbox refuses to run without git's user.name and
+#                 user.email, and with them writes every patch From: and
+#                 Signed-off-by: that identity, not the author of the
+#                 commits in patches/ (b4 on the fake tree; nothing sent).
 #
-# Prints a TAP line per case, then "N passed, N failed".
+# Prints a TAP line per case, then the plan and "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
+no_args "$@"
 
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kmod-tooling.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$TMP"' EXIT
-
-printf '1..7\n'
 
 # A stand-in for a kernel tree: "make O=ODIR" makes ODIR/tool from tool.src
 # the way a linker does, writing the output in place, slowly when SLOW=1.
@@ -49,6 +63,7 @@ EOF
 
 # 1. killed-make
 echo 'CONFIG_TEST=y' >"$odir/.config"
+# shellcheck disable=SC2016  # expanded by the inner bash
 SRC=$fake setsid bash -c '. "$1"; kmake "$2" SLOW=1' _ "$ROOT/scripts/lib.sh" "$odir" \
 	>"$TMP/make1.log" 2>&1 &
 pid=$!
@@ -119,6 +134,7 @@ else
 	done
 	sleep 1
 	held=$(find "$mp/live" -type f | wc -l)
+	# shellcheck disable=SC2086  # one argument per pid
 	waiting=$("$TMP/not-blocked" $gpids)
 	exec 9<>"$mp/gate"
 	statuses=
@@ -196,5 +212,169 @@ else
 	result 0 "boot-options: not refused as they should be:$bad"
 fi
 
+
+# --- A small fake kernel tree for the cases below --------------------------
+
+# fake_commit DIR SUBJECT: commit everything in DIR as the team that wrote
+# the series, the way the commits in patches/ are signed.
+GROUP="Kmod Team <team@example.org>"
+fake_commit() {
+	git -C "$1" add -A &&
+		GIT_AUTHOR_NAME="Kmod Team" GIT_AUTHOR_EMAIL=team@example.org \
+		GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z \
+		git -C "$1" commit -q -m "$2" -m "A line of explanation." -m "Signed-off-by: $GROUP"
+}
+
+# make_fake_tree DIR: a git tree with the files the series changes, tag
+# "base", a stand-in get_maintainer.pl for b4 and the outbox check, and
+# the series DIR.patches (two patches, each From: and Signed-off-by:
+# $GROUP) with its broken copy DIR.broken, whose second patch does not
+# apply.  The tree records the Debian source tree.sh expects, so that
+# tree.sh takes it as an existing base.
+make_fake_tree() {
+	local d=$1 v
+	mkdir -p "$d/kernel/module" "$d/scripts" || return 1
+	git init -q "$d" || return 1
+	printf 'int umh;\n' >"$d/kernel/umh.c"
+	printf 'int kmod;\n' >"$d/kernel/module/kmod.c"
+	printf '#!/bin/sh\necho "Kmod List <kmod-list@example.org>"\n' >"$d/scripts/get_maintainer.pl"
+	chmod +x "$d/scripts/get_maintainer.pl"
+	fake_commit "$d" "base" && git -C "$d" tag base || return 1
+	printf 'int umh_two;\n' >>"$d/kernel/umh.c"
+	fake_commit "$d" "umh: a second int" || return 1
+	printf 'int kmod_two;\n' >>"$d/kernel/module/kmod.c"
+	fake_commit "$d" "module: kmod: a second int" || return 1
+	git -C "$d" format-patch -q -o "$d.patches" base || return 1
+	(cd "$d.patches" && ls 0*.patch >series && printf 'The subject\n\nThe text.\n' >cover.txt) || return 1
+	git -C "$d" checkout -q --detach base || return 1
+	cp -r "$d.patches" "$d.broken"
+	sed -i 's/^ int kmod;$/ int kmod_gone;/' "$d.broken"/0002-*.patch
+	v=$(grep -v '^\s*\(#\|$\)' "$ROOT/scripts/base-version" 2>/dev/null | head -n 1)
+	printf 'debian:%s\n' "$v" >"$d/.git/kmod-series-source"
+	mkdir -p "$d.other" && git init -q "$d.other" && printf 'not Linux\n' >"$d.other/README" &&
+		fake_commit "$d.other" "not a kernel"
+}
+
+FAKE=$TMP/fake/tree
+if ! make_fake_tree "$FAKE" >"$TMP/fake.log" 2>&1; then
+	result 0 "fake-tree: could not make the fake kernel tree: $(tail -n 3 "$TMP/fake.log")"
+fi
+# What every case runs with: scratch BUILD and TREE, no identity, no
+# KERNEL_SRC or BASE from the caller's environment.
+mkdir -p "$TMP/home"
+: >"$TMP/gitconfig"
+CASE_ENV=(-u KERNEL_SRC -u BASE -u KMOD_BASE_VERSION -u GIT_CONFIG_COUNT
+	HOME="$TMP/home" GIT_CONFIG_GLOBAL="$TMP/gitconfig" GIT_CONFIG_NOSYSTEM=1
+	BUILD="$TMP/case-build" TREE="$TMP/no-tree" PATCHES="$FAKE.patches")
+
+# run_case [VAR=VALUE...] -- COMMAND...: COMMAND with CASE_ENV and those
+# variables, at most 20 s; stdout and stderr in $TMP/case.{out,err}.
+run_case() {
+	local vars=()
+	while [[ $1 != -- ]]; do vars+=("$1"); shift; done
+	shift
+	rm -rf "$TMP/case-build" "$TMP/no-tree"
+	env "${CASE_ENV[@]}" "${vars[@]}" timeout 20 "$@" \
+		>"$TMP/case.out" 2>"$TMP/case.err" </dev/null
+}
+
+# refuses WHAT WORD [VAR=VALUE...] -- COMMAND...: COMMAND must fail, in
+# time, with exactly one line on stderr that starts with "error:" or
+# "usage:" and contains WORD.
+refuses() {
+	local what=$1 word=$2 rc n line
+	shift 2
+	run_case "$@"
+	rc=$?
+	n=$(grep -c . "$TMP/case.err")
+	line=$(head -c 300 "$TMP/case.err" | tr '\n' '|')
+	if ((rc == 124)); then
+		result 0 "bad-input: $what: still running after 20 s"
+	elif ((rc == 0)); then
+		result 0 "bad-input: $what: exit status 0${line:+ ($line)}"
+	elif ((n != 1)); then
+		result 0 "bad-input: $what: $n lines on stderr: $line"
+	elif ! grep -qE '^(error|usage): ' "$TMP/case.err" || ! grep -qF -- "$word" "$TMP/case.err"; then
+		result 0 "bad-input: $what: not an 'error:' line naming '$word': $line"
+	else
+		result 1 "bad-input: $what: $line"
+	fi
+}
+
+S=$ROOT/scripts
+# 6. bad-input.  An option without its value (these four looped forever).
+refuses "kunit.sh --arch" --arch -- "$S/kunit.sh" --arch
+refuses "bench.sh --runs" --runs -- "$S/bench.sh" --runs
+refuses "outbox.sh --version" --version -- "$S/outbox.sh" --version
+refuses "outbox.sh --prev" --prev -- "$S/outbox.sh" --prev
+# Values and names that are not what the script takes.
+refuses "bench.sh --runs 2x" 2x -- "$S/bench.sh" --runs 2x
+refuses "outbox.sh --prev without --version" --prev -- "$S/outbox.sh" --prev v1
+refuses "kunit.sh with an unknown suite" nosuch -- "$S/kunit.sh" --arch um nosuch
+refuses "JOBS=abc" JOBS JOBS=abc -- "$S/check-series.sh" tip
+refuses "PATCHES that does not exist" /nonexistent PATCHES=/nonexistent -- "$S/check-series.sh" apply
+refuses "TREE that does not exist" "$TMP/no-tree" -- "$S/check-series.sh" tip
+refuses "kunit-compare.py without logs" usage -- python3 "$S/kunit-compare.py"
+refuses "kunit-compare.py with missing logs" /nonexistent -- python3 "$S/kunit-compare.py" /nonexistent /nonexistent
+refuses "bench-report.py --bogus" usage -- python3 "$S/bench-report.py" --bogus "$TMP"
+# Arguments to scripts that take none, or not those.
+refuses "tree.sh --bogus" --bogus TREE="$FAKE" -- "$S/tree.sh" --bogus
+for s in demo deps regen base-variant kunit-unpatched; do
+	refuses "$s.sh with an argument" extra TREE="$FAKE" -- "$S/$s.sh" extra
+done
+# A KERNEL_SRC or BASE that is wrong.
+refuses "KERNEL_SRC that does not exist" /nonexistent KERNEL_SRC=/nonexistent -- "$S/tree.sh" --base
+refuses "KERNEL_SRC that is no git tree" "$TMP/home" KERNEL_SRC="$TMP/home" -- "$S/tree.sh" --base
+refuses "KERNEL_SRC that is not Linux" kernel/umh.c KERNEL_SRC="$FAKE.other" -- "$S/tree.sh" --base
+refuses "BASE that is not a ref" nosuchref KERNEL_SRC="$FAKE" BASE=nosuchref -- "$S/tree.sh" --base
+refuses "BASE without KERNEL_SRC" KERNEL_SRC TREE="$FAKE" BASE=v6.13 -- "$S/tree.sh" --base
+refuses "make rebase onto a tree that is not Linux" kernel/umh.c KERNEL_SRC="$FAKE.other" -- "$S/rebase.sh"
+
+# 7. no-apply: each must fail and show the patch and git am's reason.
+shows_apply_error() {
+	local what=$1
+	shift
+	run_case TREE="$FAKE" PATCHES="$FAKE.broken" GIT_CONFIG_COUNT=2 \
+		GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="Pat Poster" \
+		GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=pat@example.org -- "$@"
+	local rc=$?
+	if ((rc == 0 || rc == 124)); then
+		result 0 "no-apply: $what: exit status $rc on a series that does not apply"
+	elif ! grep -q '^FAIL: 0002-.*: apply' "$TMP/case.err"; then
+		result 0 "no-apply: $what: no 'FAIL: 0002-...: apply' line on stderr: $(tail -n 2 "$TMP/case.err" | tr '\n' '|')"
+	elif ! grep -qE 'patch does not apply|patch failed' "$TMP/case.err"; then
+		result 0 "no-apply: $what: git am's error is not shown"
+	else
+		result 1 "no-apply: $what shows the patch and git am's error"
+	fi
+}
+shows_apply_error "kunit.sh --series" "$S/kunit.sh" --series --arch um
+shows_apply_error "demo.sh" "$S/demo.sh"
+shows_apply_error "outbox.sh" "$S/outbox.sh"
+
+# 8. outbox-identity: no posting without an identity; with one, every patch
+# is From: and Signed-off-by: it, and no longer the commits' author's.
+refuses "outbox-identity: outbox.sh without git user.name and user.email" user.name \
+	TREE="$FAKE" -- "$S/outbox.sh"
+run_case TREE="$FAKE" GIT_CONFIG_COUNT=2 \
+	GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="Pat Poster" \
+	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=pat@example.org -- "$S/outbox.sh"
+rc=$?
+mapfile -t mails < <(find "$TMP/case-build/outbox" -name '*.eml' 2>/dev/null | sort)
+why=
+((rc == 0)) || why+=" outbox.sh failed ($rc): $(tail -n 2 "$TMP/case.err" | tr '\n' '|');"
+((${#mails[@]} == 3)) || why+=" ${#mails[@]} emails instead of 3;"
+for m in "${mails[@]:1}"; do
+	grep -qx 'From: Pat Poster <pat@example.org>' "$m" || why+=" ${m##*/} is not From: the poster;"
+	grep -qx 'Signed-off-by: Pat Poster <pat@example.org>' "$m" || why+=" ${m##*/} lacks the poster's Signed-off-by;"
+	grep -qF 'team@example.org' "$m" && why+=" ${m##*/} still names the author of patches/;"
+done
+if [[ -z $why ]]; then
+	result 1 "outbox-identity: the emails are From: and Signed-off-by: git's user.name and user.email"
+else
+	result 0 "outbox-identity:$why"
+fi
+
+printf '1..%d\n' "$_tap_num"
 printf '%d passed, %d failed\n' "$passed" "$failed"
 ((failed == 0))
