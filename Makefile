@@ -12,7 +12,7 @@ TREE ?= $(CURDIR)/build/linux
 export TREE
 export KERNEL_SRC BASE JOBS
 
-.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched boot-test bench selftest mutants outbox rebase check
+.PHONY: help demo deps tree regen check-series test-checks kunit kunit-unpatched boot-test bench selftest mutants outbox rebase check fresh-check
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -77,3 +77,6 @@ rebase: deps ## apply patches/ onto BASE of KERNEL_SRC (git am -3) in build/reba
 check: deps ## what CI runs: every check, a summary table, "N passed, N failed"
 	@scripts/tree.sh --base
 	@scripts/check.sh
+
+fresh-check: ## the README's commands on a fresh Debian 12: a debootstrap minbase root, as root and as a user with sudo (needs root and the network; FRESH_REBUILD=1: debootstrap again)
+	@scripts/fresh-check.sh

@@ -126,10 +126,14 @@ base_version_from() {
 	if [[ -n ${KMOD_BASE_VERSION:-} ]]; then echo KMOD_BASE_VERSION; else echo scripts/base-version; fi
 }
 
-# Disk space, measured on this project's own builds (Documentation/testing.md,
-# "Disk space"): the base tree with its repository, each further worktree of
-# it, and the largest kernel build directory.  KMOD_SPACE_CHECK=0 skips the
-# checks.
+# Disk space (README, "The base"), in GB.  Measured on this project's
+# trees: the base tree with its repository 1.9, each worktree of it 1.7,
+# so 3 is asked for either.  A build directory: the small boot kernel's
+# is 0.16 and Sphinx's 0.03; the KASAN debug kernel with its xfs and
+# btrfs modules is larger and was not measured, so 4 is asked for, as
+# headroom.  In all: 5 worktrees and 2 clones of make outbox, about ten
+# build directories and a ccache of up to 20 (CCACHE_MAXSIZE): about 40.
+# KMOD_SPACE_CHECK=0 skips the checks.
 SPACE_TREE_GB=3
 SPACE_BUILD_GB=4
 SPACE_TOTAL_GB=40

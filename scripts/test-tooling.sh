@@ -322,6 +322,7 @@ refuses "tree.sh --bogus" --bogus TREE="$FAKE" -- "$S/tree.sh" --bogus
 for s in demo deps regen base-variant kunit-unpatched; do
 	refuses "$s.sh with an argument" extra TREE="$FAKE" -- "$S/$s.sh" extra
 done
+refuses "fresh-check.sh --bogus" --bogus -- "$S/fresh-check.sh" --bogus
 # A KERNEL_SRC or BASE that is wrong.
 refuses "KERNEL_SRC that does not exist" /nonexistent KERNEL_SRC=/nonexistent -- "$S/tree.sh" --base
 refuses "KERNEL_SRC that is no git tree" "$TMP/home" KERNEL_SRC="$TMP/home" -- "$S/tree.sh" --base
