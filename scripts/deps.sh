@@ -21,6 +21,8 @@ PKGS=(
 	b4
 	# the documentation check (Sphinx with the kernel's conf.py)
 	python3-sphinx
+	# the protocol models (scripts/models.sh)
+	spin
 )
 
 missing=()
