@@ -15,6 +15,7 @@ cd "$ROOT" || exit 1
 STAGES=(
 	"series-apply       scripts/check-series.sh apply"
 	"tooling            scripts/test-tooling.sh"
+	"models             scripts/models.sh"
 	"series-checkpatch  scripts/check-series.sh checkpatch"
 	"series-build       scripts/check-series.sh build"
 	"series-kernel-doc  scripts/check-series.sh kernel-doc"

@@ -30,6 +30,8 @@ PKGS=(
 	# "make htmldocs" always runs tools/net/ynl/ynl-gen-rst.py, which
 	# imports yaml
 	python3-sphinx python3-yaml
+	# the protocol models (scripts/models.sh)
+	spin
 )
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }

@@ -1,0 +1,992 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmod.pml - the request_module() throttle, kernel/module/kmod.c
+ *
+ * One file, four protocols (line numbers: kernel/module/kmod.c at the tip
+ * of the series, or at the base for -DSEM):
+ *   -DV2        the protocol the series should have: any waiter in the
+ *               throttle, a new caller, or whoever releases a slot gives
+ *               free slots to the head of the queue, and the launch is
+ *               handed to a worker in the same locked step; a request that
+ *               a helper makes for a module its own ancestry is loading
+ *               (the module of the helper's request, of the request whose
+ *               helper made that one, and so on) fails at once with
+ *               -ELOOP; other requests of helpers queue on their own, as
+ *               in V1.  (Default.)
+ *   -DV2INLINE  as V2, but the waiter that claims a slot launches the
+ *               helper itself after unlocking, as the series does
+ *   -DV1        the series: only a caller of the head request may claim a
+ *               slot for it (kmod_claim_slot()), and launches it itself;
+ *               helpers never join but get no -ELOOP
+ *   -DSEM       6.12.117: a semaphore of L slots taken with down_timeout()
+ *               for an absolute 5 s, uninterruptibly; no coalescing; the
+ *               slot is given back when the caller stops waiting
+ *
+ * Bounds and scenario switches:
+ *   L           slots (MAX_KMOD_CONCURRENT, 50 in the kernel)
+ *   NEXT        callers from outside, 1 to 3; caller 0 asks for module 0,
+ *               the others for any module, so that every partition of
+ *               the callers into 1 to 3 module names is covered once
+ *   NNEST       requests that helpers may make (recursion budget)
+ *   NOWAIT      callers may use request_module_nowait()
+ *   KILL        up to KILL outside callers get SIGKILL, each at any step
+ *   PARK        caller 0 may stop being scheduled for good: 1 at any point
+ *               where it could be preempted, 2 anywhere but between
+ *               claiming a slot and launching the helper
+ *   LOOP        every helper asks for the next module of a cycle of LOOP
+ *               modules (1: a module that needs itself, like a binfmt
+ *               loop; 2: two modules that need each other)
+ *   NOTIMER     no time passes: no stall, no timeout (for "wakeup")
+ *
+ * Mutations, which must each break a property (checks of the checks):
+ *   MUT_NOWAKE       kmod_request_done() releases the slot without
+ *                    kmod_throttle_changed()
+ *   MUT_NODEQUEUE    kmod_request_put() frees a queued request without
+ *                    list_del(): it stays on the queue
+ *   MUT_HELPER_JOINS a helper's request joins one in flight, like any other
+ *
+ * Time is abstract: the clock process stands for "a whole stall period
+ * (5 s) has passed".  Each Promela statement is atomic; an atomic block
+ * stands for a section under kt->lock (or the semaphore's lock).  The
+ * model is sequentially consistent.
+ *
+ * What the launcher does with the usermode helper (kmod_launch_modprobe(),
+ * :597, with UMH_NO_WAIT | UMH_REAP) is taken from umh.pml, which checks
+ * it: kmod_request_done() runs exactly once per launch, after the helper
+ * has exited or failed to start, possibly before the launch returns.
+ */
+
+#if !defined(V1) && !defined(V2INLINE) && !defined(SEM)
+#define V2
+#endif
+#if defined(V2) || defined(V2INLINE)
+#define ELOOP_RULE		/* recursion fails at once */
+#endif
+
+#ifndef L
+#define L 1
+#endif
+#ifndef NEXT
+#define NEXT 3
+#endif
+#ifndef NNEST
+#define NNEST 0
+#endif
+#ifndef KILL
+#define KILL 0
+#endif
+#define NC	(NEXT + NNEST)		/* callers, and request objects */
+/* arrays have room for 3 outside callers, which the formulas name */
+#if NC < 3
+#define NCA	3
+#else
+#define NCA	NC
+#endif
+#define NNAMES	3
+#define NONE	255
+
+/* enum kmod_request_state, :119, plus FREE for an unused object */
+#define R_FREE		0
+#define R_QUEUED	1
+#define R_RUNNING	2
+#define R_DONE		3
+
+/* Results, abstracted */
+#define OK		0	/* 0, or modprobe exited with status 0 */
+#define EFAIL		1	/* modprobe failed or could not start */
+#define ETIME		2
+#define ELOOP		3
+#define ERESTARTSYS	4
+
+/* struct kmod_throttle, :99 (SEM: the semaphore and its wait list) */
+byte in_use;			/* slots taken */
+byte queue[NCA];			/* kt->queued, oldest first (SEM: sem->wait_list) */
+byte qlen;
+
+/* struct kmod_request, :138; request r is the one caller r made, if any */
+byte rstate[NCA];
+byte users[NCA];
+byte rname[NCA];
+byte result[NCA];
+bool expired[NCA];		/* a stall period passed since the queue last moved */
+bool freed[NCA];
+
+/* callers (outside callers first, then requests made by helpers) */
+byte cname[NCA];			/* the module asked for */
+bool cwait[NCA];			/* request_module(), not _nowait() */
+bool nested[NCA];		/* made by a helper, or a process it started */
+byte chain[NCA];			/* modules the caller's ancestry is loading (bits) */
+byte myreq[NCA];			/* the request the caller waits for */
+bool killed[NCA];
+bool returned[NCA];
+byte ret[NCA];
+bool asleep[NCA];		/* waiting: kt->events read, on kt->wq, in
+				   schedule() (SEM: on the semaphore, or in umh) */
+bool dirty[NCA];		/* kt->events changed since: the wake-up */
+bool unint[NCA];		/* asleep where SIGKILL cannot end the sleep */
+bool timed[NCA];		/* the sleep has a timeout */
+bool tmo[NCA];			/* ... and it expired */
+#ifdef SEM
+bool up_given[NCA];		/* semaphore_waiter.up */
+bool h_exec[NCA], h_exit[NCA];	/* the caller's helper exec'd / exited */
+byte h_res[NCA];
+#endif
+
+/* helpers */
+byte alive;			/* modprobe processes alive */
+byte alive_name[NNAMES];	/* ... for requests not made by helpers */
+byte next_nested = NEXT;	/* next caller id for a request made by a helper */
+byte nspawned, nreturned;	/* of those */
+bool parked;			/* caller 0 stopped running */
+
+/* Observations, read by the properties at the end of the file */
+bool stuck_q[NCA];		/* for a whole period every slot was taken and
+				   none was released or handed over */
+bool touched_freed;		/* a request was used after kfree() */
+bool leaked;			/* at the end a request or slot was left over */
+bool false_etime;		/* -ETIME while the queue moved */
+bool dup;			/* two modprobes of one module at once */
+bool loop_ok;			/* a request in a loop did not fail */
+bool loop_waited;		/* ... it waited, or did not get -ELOOP */
+bool budget_short;		/* the recursion needed more than NNEST */
+bool all_ended, stuck;
+byte live;			/* processes started and not ended */
+
+/*
+ * The observations are assignments, not if/else: an if at the head of an
+ * option starts in the same state as the enclosing selection, so its else
+ * would be false whenever another option is open.
+ */
+#define TOUCH(r)	touched_freed = (touched_freed || freed[r])
+#define IN_CHAIN(c)	((chain[c] >> cname[c]) & 1)
+/*
+ * Every process exists from the start, so that process numbers do not
+ * depend on the order of events: a helper (or a caller for a request
+ * that a helper makes) waits, in a valid end state, to be started.
+ */
+bool hstarted[NCA];		/* helper r has been started */
+bool cstarted[NCA];		/* caller n (a request a helper makes) has been started */
+#define START(x)	live++; x = true
+#define HELPER(r)	hstarted[r]
+#define CALLER(n)	cstarted[n]
+
+/*
+ * A point where caller 0 may stop running for good: PARK=1 anywhere it
+ * can be preempted, PARK=2 only where it sleeps or is about to take the
+ * lock, not between claiming a slot and launching the helper.
+ */
+#ifdef PARK
+#define MAYPARK		if :: c == 0 -> parked = true; goto end_park :: true -> skip fi;
+#define PARKABLE_WAIT	h == NONE -> MAYPARK
+#if PARK == 1
+#define MAYPARK_LAUNCH	MAYPARK		/* also between claim and launch */
+#else
+#define MAYPARK_LAUNCH
+#endif
+#else
+#define MAYPARK
+#define PARKABLE_WAIT
+#define MAYPARK_LAUNCH
+#endif
+
+/*
+ * What a waiter's next pass through kmod_request_wait() would do other
+ * than sleep again: its request is done, or running and it does not wait
+ * for the exit, or it may claim a slot, or its request may stall.
+ */
+#ifdef V1
+#define MAY_CLAIM(k)	(rstate[myreq[k]] == R_QUEUED && queue[0] == myreq[k] && in_use < L)
+#else
+#define MAY_CLAIM(k)	(qlen > 0 && in_use < L)
+#endif
+#define RELEVANT(k)	(rstate[myreq[k]] == R_DONE ||				\
+			 (rstate[myreq[k]] == R_RUNNING && !cwait[k]) ||	\
+			 MAY_CLAIM(k) ||					\
+			 (rstate[myreq[k]] == R_QUEUED && expired[myreq[k]] && in_use >= L))
+
+/*
+ * kmod_throttle_changed(), :200: kt->events++ and wake_up_all().  Every
+ * waiter sees the change and is woken.  A waiter for which nothing
+ * changed would take the lock, test, and sleep again: a stutter, which
+ * the model leaves out by waking only the waiters for which RELEVANT()
+ * holds.  Every change to the throttle in a locked section is followed
+ * by a call, so the test sees the state the waiter would find.
+ */
+inline changed()
+{
+	k = 0;
+	do
+	:: k < NC ->
+		if
+		:: asleep[k] && RELEVANT(k) -> dirty[k] = true
+		:: else -> skip
+		fi;
+		k++
+	:: else -> k = 0; break
+	od
+}
+
+/* kt->last_release = jiffies; kt->releases++: the queue moved */
+inline moved()
+{
+	k = 0;
+	do
+	:: k < NC -> expired[k] = false; stuck_q[k] = false; k++
+	:: else -> k = 0; break
+	od
+}
+
+inline q_remove(r)
+{
+	k = 0;
+	do
+	:: k < qlen && queue[k] != r -> k++
+	:: else -> break
+	od;
+	do
+	:: k + 1 < qlen -> queue[k] = queue[k + 1]; k++
+	:: else -> break
+	od;
+	qlen--;
+	queue[qlen] = 0;
+	k = 0
+}
+
+#ifndef SEM
+/* ------------------------------------------------------- the series, v2 */
+
+/* kmod_claim_slot(), :363-372, for request h at the head */
+inline claim(h)
+{
+	TOUCH(h);
+	rstate[h] = R_RUNNING;
+	q_remove(h);
+	users[h]++;			/* the launcher's reference */
+	in_use++;
+	moved();
+	changed()
+}
+
+#ifdef V2
+/*
+ * Free slots go to the head of the queue, oldest first, whoever sees them
+ * free; the launch is queued to a worker (queue_work() may be called under
+ * a spinlock), so that no caller sits between claim and launch.
+ */
+inline handover()
+{
+	do
+	:: in_use < L && qlen > 0 ->
+		h = queue[0];
+		claim(h);
+		helper_starts(h);
+		START(HELPER(h));
+		h = NONE
+	:: else -> break
+	od
+}
+#else
+#define handover()	skip
+#endif
+
+/*
+ * kmod_request_put(), :281: the last reference frees the request, and a
+ * request still queued leaves the queue (:290-293).
+ */
+inline put(r)
+{
+	atomic {
+		TOUCH(r);
+		users[r]--;
+		if
+		:: users[r] == 0 ->
+			if
+			:: rstate[r] == R_QUEUED ->
+#ifndef MUT_NODEQUEUE
+				q_remove(r);
+#endif
+				changed();
+				handover()
+			:: else -> skip
+			fi;
+			/*
+			 * put_pid() and kfree(), :295-296, come after the
+			 * unlock; nothing can reach the request by then, and a
+			 * use in between would be a use after this free here.
+			 */
+			freed[r] = true;
+			rstate[r] = R_FREE; rname[r] = 0; result[r] = 0;
+			expired[r] = false; stuck_q[r] = false
+		:: else -> skip
+		fi
+	}
+}
+
+/* kmod_request_done(), :330-342, the locked part: the helper is gone */
+inline done_locked(r, res)
+{
+	TOUCH(r);
+	result[r] = res;
+	rstate[r] = R_DONE;
+	in_use--;
+	moved();
+#ifndef MUT_NOWAKE
+	changed();
+#endif
+	handover()
+}
+
+/* The helper starts (kmod_modprobe_init(), :582, then the exec). */
+inline helper_starts(r)
+{
+	alive++;
+	if
+	:: !nested[r] ->
+		if
+		:: alive_name[rname[r]] > 0 -> dup = true
+		:: else -> skip
+		fi;
+		alive_name[rname[r]]++
+	:: else -> skip
+	fi
+}
+
+/*
+ * The helper of request r, from its start to kmod_modprobe_cleanup()
+ * (:575), which umh runs once modprobe has exited.  With V2 it also
+ * stands for the worker that runs kmod_launch_modprobe().  It starts in
+ * the step that launches it: only the observations (alive, alive_name)
+ * see when, and failing to start is the same as exiting at once.
+ */
+proctype helper(byte r)
+{
+	byte k, h = NONE, n, res = OK;
+
+#ifdef LOOP
+	/* modprobe's exec, or the module's init, asks for the next module */
+end_idle:
+	atomic {
+		hstarted[r] ->
+		if
+		:: next_nested < NC ->
+			n = next_nested;
+			next_nested++;
+			nested[n] = true;
+			cwait[n] = true;
+			cname[n] = (rname[r] + 1) % LOOP;
+			chain[n] = chain[r] | (1 << rname[r]);
+			myreq[n] = n;
+			nspawned++;
+			START(CALLER(n))
+		:: else -> budget_short = true; n = NONE
+		fi
+	}
+	if
+	:: n != NONE ->
+		returned[n];
+		if			/* modprobe fails if its request failed */
+		:: ret[n] != OK -> res = EFAIL
+		:: else -> skip
+		fi
+	:: else -> skip
+	fi;
+	n = 0;
+#else
+end_idle:
+#endif
+	atomic {			/* modprobe exits, kmod_request_done() */
+		hstarted[r] ->
+		alive--;
+		if
+		:: !nested[r] -> alive_name[rname[r]]--
+		:: else -> skip
+		fi;
+		done_locked(r, res)
+	}
+	put(r);				/* :343 */
+	live--
+}
+
+/* kmod_launch_modprobe(), :597, run by the caller that claimed (V1, V2INLINE) */
+inline launch(h)
+{
+	if
+	:: atomic { done_locked(h, EFAIL) }	/* -ENOMEM or -EBUSY at once, :629 */
+	   put(h)
+	:: atomic { helper_starts(h); START(HELPER(h)) }	/* :625 */
+	fi
+}
+
+/* kmod_request_stalled(), :414 */
+inline stalled(r)
+{
+	if
+	:: !stuck_q[r] -> false_etime = true
+	:: else -> skip
+	fi;
+	result[r] = ETIME;
+	rstate[r] = R_DONE;
+	q_remove(r);
+	changed();
+	handover()
+}
+
+/* kmod_throttle_request(), :520, and kmod_request_wait(), :443 */
+proctype caller(byte c)
+{
+	byte r = NONE, k, h = NONE, res;
+
+	MAYPARK
+end_idle:
+	atomic {				/* spin_lock(), :536 */
+		c < NEXT || cstarted[c] ->
+#ifdef ELOOP_RULE
+		if
+		:: nested[c] && IN_CHAIN(c) -> res = ELOOP; goto leave
+		:: else -> skip
+		fi;
+#endif
+		r = NONE;
+		if
+#ifndef MUT_HELPER_JOINS
+		:: !nested[c] ->		/* kmod_find_request(), :258 */
+#else
+		:: true ->
+#endif
+			k = 0;
+			do
+			:: k < NC && !(rstate[k] == R_RUNNING && rname[k] == cname[c]) -> k++
+			:: else -> break
+			od;
+			if
+			:: k < NC -> r = k
+			:: else ->
+				k = 0;
+				do
+				:: k < qlen && rname[queue[k]] != cname[c] -> k++
+				:: else -> break
+				od;
+				if
+				:: k < qlen -> r = queue[k]
+				:: else -> skip
+				fi
+			fi;
+			k = 0
+		:: else -> skip		/* a helper never joins, :542 */
+		fi;
+		if
+		:: r != NONE ->			/* join, :543-547 */
+			TOUCH(r);
+			users[r]++
+		:: else ->			/* queue a new request, :549-558 */
+			r = c;
+			rstate[r] = R_QUEUED;
+			users[r] = 1;
+			rname[r] = cname[c];
+			freed[r] = false;
+			queue[qlen] = r;
+			qlen++
+		fi;
+		myreq[c] = r;
+		handover()
+	}					/* spin_unlock(), :560 */
+
+	do					/* kmod_request_wait(), :451 */
+	:: h != NONE ->
+		MAYPARK_LAUNCH
+		launch(h);			/* kt->launch(req), :455 */
+		h = NONE
+	:: PARKABLE_WAIT
+	   atomic {
+		/*
+		 * Asleep (see below), the caller goes on once woken, killed,
+		 * or out of time; ___wait_event() tests the condition first,
+		 * then the signal.  Returning from the wait and taking the
+		 * lock again (:494) are one step here: whatever happens in
+		 * between could as well happen before the caller runs.
+		 */
+		h == NONE && (!asleep[c] || dirty[c] || killed[c] || (timed[c] && tmo[c])) ->
+		if
+		:: asleep[c] ->
+			if
+			:: !dirty[c] && killed[c] -> res = ERESTARTSYS
+			:: else -> skip
+			fi;
+			asleep[c] = false; dirty[c] = false;
+			timed[c] = false; tmo[c] = false
+		:: else -> skip
+		fi;
+		if
+		:: res == ERESTARTSYS -> break	/* :496-499 */
+		:: else -> skip
+		fi;
+		TOUCH(r);
+#ifdef V1
+		if				/* kmod_claim_slot(), :453 */
+		:: rstate[r] == R_QUEUED && in_use < L && queue[0] == r ->
+			h = r; claim(h)
+		:: else -> skip
+		fi;
+#elif defined(V2INLINE)
+		if
+		:: in_use < L && qlen > 0 -> h = queue[0]; claim(h)
+		:: else -> skip
+		fi;
+#else
+		handover();
+#endif
+		if
+		:: h != NONE -> skip		/* launch it, unlocked: :454-457 */
+		:: else ->
+			if
+			:: rstate[r] == R_DONE -> res = result[r]; break	/* :459-462 */
+			:: rstate[r] == R_RUNNING && !cwait[c] -> res = OK; break	/* :464-467 */
+			:: rstate[r] == R_RUNNING && cwait[c] -> timed[c] = false	/* :468 */
+			:: rstate[r] == R_QUEUED && expired[r] && in_use >= L ->
+				stalled(r); res = ETIME; break	/* :470-474 */
+			:: rstate[r] == R_QUEUED && !(expired[r] && in_use >= L) ->
+				timed[c] = true	/* :475-480 */
+			fi;
+			/*
+			 * :488-491: read kt->events, unlock, and
+			 * wait_event_killable_timeout(): on kt->wq, then the
+			 * condition (kt->events changed), the signal, the time
+			 * left, then schedule().  Taken as one step with the
+			 * unlock: a change, a kill or the time running out in
+			 * between ends the wait just as it ends the sleep.
+			 */
+			if
+			:: killed[c] -> res = ERESTARTSYS; timed[c] = false; break
+			:: else -> asleep[c] = true
+			fi
+		fi
+	   }					/* spin_unlock(), :490 */
+	od;
+	MAYPARK
+	/* spin_unlock(), :501; kmod_request_put(), :564, and return */
+	put(r);
+leave:
+	atomic {
+		if
+		:: nested[c] && IN_CHAIN(c) && res == OK -> loop_ok = true
+		:: else -> skip
+		fi;
+		if
+		:: nested[c] && IN_CHAIN(c) && (res != ELOOP || r != NONE) -> loop_waited = true
+		:: else -> skip
+		fi;
+		ret[c] = res;
+		returned[c] = true;
+		if
+		:: nested[c] -> nreturned++
+		:: else -> skip
+		fi;
+		live--
+	}
+#ifdef PARK
+	goto out;
+end_park:
+	false;
+out:
+	skip
+#endif
+}
+
+#else
+/* ------------------------------------------------------------ 6.12.117 */
+
+/* up(&kmod_concurrent_max), semaphore.c:184, and __up(), :276 */
+inline sem_up()
+{
+	in_use--;
+	moved();
+	if
+	:: qlen > 0 ->
+		n = queue[0];
+		up_given[n] = true;		/* waiter->up = true */
+		q_remove(n);
+		n = 0;
+		in_use++
+	:: else -> skip				/* sem->count++ */
+	fi
+}
+
+/*
+ * The helper of caller c: call_modprobe(), kmod.c:71, through
+ * call_usermodehelper_exec(), whose own protocol umh.pml checks.  It
+ * starts and execs in the step that spawns it.
+ */
+proctype helper(byte c)
+{
+	byte n;
+
+#ifdef LOOP
+end_idle:
+	atomic {
+		hstarted[c] ->
+		if
+		:: next_nested < NC ->
+			n = next_nested;
+			next_nested++;
+			nested[n] = true;
+			cwait[n] = true;
+			cname[n] = (cname[c] + 1) % LOOP;
+			chain[n] = chain[c] | (1 << cname[c]);
+			nspawned++;
+			START(CALLER(n))
+		:: else -> budget_short = true; n = NONE
+		fi
+	}
+	if
+	:: n != NONE ->
+		returned[n];
+		if
+		:: ret[n] != OK -> h_res[c] = EFAIL
+		:: else -> skip
+		fi
+	:: else -> skip
+	fi;
+	n = 0;
+#else
+end_idle:
+#endif
+	atomic {				/* modprobe exits */
+		hstarted[c] ->
+		alive--;
+		if
+		:: !nested[c] -> alive_name[cname[c]]--
+		:: else -> skip
+		fi;
+		h_exit[c] = true;
+		live--
+	}
+}
+
+/* __request_module(), kmod.c:131 at the base */
+proctype caller(byte c)
+{
+	byte k, n, res;
+	bool got;
+
+	MAYPARK
+end_idle:
+	atomic {				/* down_timeout(), kmod.c:158, semaphore.c:160 */
+		c < NEXT || cstarted[c] ->
+		if
+		:: in_use < L -> in_use++; moved(); got = true	/* sem->count-- */
+		:: else ->
+			queue[qlen] = c; qlen++;	/* ___down_common(), :218 */
+			timed[c] = true; tmo[c] = false;
+			/* TASK_UNINTERRUPTIBLE: SIGKILL cannot end the sleep */
+			asleep[c] = true; unint[c] = true
+		fi
+	}
+	if
+	:: !got ->
+		atomic {
+			up_given[c] || tmo[c] ->
+			asleep[c] = false; unint[c] = false;
+			if
+			:: up_given[c] -> up_given[c] = false	/* :231-232 */
+			:: else ->				/* timed_out, :235-237 */
+				q_remove(c);
+				if
+				:: !stuck_q[c] -> false_etime = true
+				:: else -> skip
+				fi;
+				res = ETIME
+			fi;
+			timed[c] = false; tmo[c] = false
+		}
+		MAYPARK
+	:: else -> skip
+	fi;
+	/*
+	 * call_modprobe(), kmod.c:172: call_usermodehelper_exec() with
+	 * UMH_WAIT_PROC or UMH_WAIT_EXEC, and UMH_KILLABLE.
+	 */
+	atomic {
+		if
+		:: res == ETIME -> goto leave	/* kmod.c:159-163 */
+		:: else -> skip
+		fi;
+		alive++;
+		if
+		:: !nested[c] ->
+			if
+			:: alive_name[cname[c]] > 0 -> dup = true
+			:: else -> skip
+			fi;
+			alive_name[cname[c]]++
+		:: else -> skip
+		fi;
+		h_exec[c] = true;
+		START(HELPER(c));
+		asleep[c] = true
+	}
+	atomic {
+		h_exit[c] || (!cwait[c] && h_exec[c]) || killed[c] ->
+		asleep[c] = false;
+		if
+		:: h_exit[c] -> res = h_res[c]
+		:: !h_exit[c] && !cwait[c] && h_exec[c] -> res = OK
+		:: else -> res = ERESTARTSYS
+		fi
+	}
+	MAYPARK
+	atomic { sem_up() }			/* up(), kmod.c:175 */
+leave:
+	atomic {
+		if
+		:: nested[c] && IN_CHAIN(c) && res == OK -> loop_ok = true
+		:: else -> skip
+		fi;
+		if
+		:: nested[c] && IN_CHAIN(c) -> loop_waited = true
+		:: else -> skip
+		fi;
+		ret[c] = res;
+		returned[c] = true;
+		if
+		:: nested[c] -> nreturned++
+		:: else -> skip
+		fi;
+		live--
+	}
+#ifdef PARK
+	goto out;
+end_park:
+	false;
+out:
+	skip
+#endif
+}
+#endif /* SEM */
+
+#define FINISHED	(EXT_RETURNED && nreturned == nspawned && alive == 0 && in_use == 0)
+#if NEXT == 1
+#define EXT_RETURNED	returned[0]
+#define OTHERS_RETURNED	true
+#elif NEXT == 2
+#define EXT_RETURNED	(returned[0] && returned[1])
+#define OTHERS_RETURNED	returned[1]
+#else
+#define EXT_RETURNED	(returned[0] && returned[1] && returned[2])
+#define OTHERS_RETURNED	(returned[1] && returned[2])
+#endif
+
+/*
+ * Abstract time.  A tick: a whole stall period passes.  Queued requests
+ * then have waited their period (kmod_stall_deadline(), :394, measures it
+ * from the last time the queue moved, and moved() resets it), and every
+ * timed sleep of a queued caller expires.  SEM: down_timeout()'s 5 s are
+ * counted from the start of the wait, and nothing resets them.
+ *
+ * Time only matters while requests wait and every slot is taken: with a
+ * slot free the queue moves at the next claim (which resets the period)
+ * and no request may stall (:471), so the clock ticks only then.  A timed
+ * sleep that would expire with a slot free only makes its caller test
+ * again and sleep again; leaving it out removes no outcome.
+ */
+proctype clock()
+{
+	byte k;
+
+	do
+	:: atomic {
+		qlen > 0 && in_use >= L ->
+		k = 0;
+		do
+		:: k < NC ->
+			if
+#ifndef SEM
+			:: rstate[k] == R_QUEUED ->
+				expired[k] = true;
+				stuck_q[k] = (in_use >= L)
+#else
+			:: timed[k] ->
+				stuck_q[k] = (in_use >= L)
+#endif
+			:: else -> skip
+			fi;
+			if
+			:: timed[k] -> tmo[k] = true
+			:: else -> skip
+			fi;
+			k++
+		:: else -> k = 0; break
+		od
+	   }
+	:: FINISHED -> break
+	od;
+	live--
+}
+
+/* SIGKILL may reach outside callers at any step (at most KILL of them). */
+proctype killer()
+{
+	byte n;
+
+	do
+	:: n < KILL ->
+		if
+		:: !killed[0] -> killed[0] = true
+		:: NEXT > 1 && !killed[1] -> killed[1] = true
+		:: NEXT > 2 && !killed[2] -> killed[2] = true
+		fi;
+		n++
+	:: break
+	od;
+	live--
+}
+
+/*
+ * Runs only when no other process can move: at the end of a run, or in a
+ * deadlock.
+ */
+active proctype watchdog()
+{
+end:	timeout -> stuck = !all_ended && !parked
+}
+
+init {
+	byte k;
+
+	atomic {
+		k = 0;
+		do
+		:: k < NC -> myreq[k] = k; k++
+		:: else -> break
+		od;
+		k = 0;
+		do
+		:: k < NEXT ->
+			/* names as restricted growth strings: 0, then any name
+			 * used so far or the next new one */
+			if
+			:: k == 0 -> cname[k] = 0
+#ifdef LOOP
+			/* all ask for the first module of the loop */
+			:: k > 0 -> cname[k] = 0
+#else
+			:: k == 1 -> if :: cname[k] = 0 :: cname[k] = 1 fi
+			:: k == 2 ->
+				if
+				:: cname[k] = 0
+				:: cname[k] = 1
+				:: cname[k] = cname[1] + 1
+				fi
+#endif
+			fi;
+#ifdef NOWAIT
+			if
+			:: cwait[k] = true
+			:: cwait[k] = false
+			fi;
+#else
+			cwait[k] = true;
+#endif
+			live++;
+			k++
+		:: else -> k = 0; break
+		od;
+		do
+		:: k < NC -> run caller(k); k++
+		:: else -> k = 0; break
+		od;
+		do
+		:: k < NC -> run helper(k); k++
+		:: else -> k = 0; break
+		od;
+#ifndef NOTIMER
+		live++;
+		run clock();
+#endif
+#if KILL > 0
+		live++;
+		run killer();
+#endif
+		skip
+	}
+	live == 0;
+	d_step {
+		if
+		:: in_use != 0 || qlen != 0 || alive != 0 -> leaked = true
+		:: else -> skip
+		fi;
+#ifndef SEM
+		k = 0;
+		do
+		:: k < NC ->
+			if
+			:: rstate[k] != R_FREE || users[k] != 0 -> leaked = true
+			:: else -> skip
+			fi;
+			k++
+		:: else -> k = 0; break
+		od;
+#endif
+		all_ended = true
+	}
+}
+
+/* ------------------------------------------------------------ properties */
+
+/* Each request is freed exactly once, and nothing uses it afterwards; at
+ * the end no request, slot or helper is left. */
+#define LIFETIME	!(touched_freed || leaked)
+ltl lifetime { [] LIFETIME }
+
+/* The cap: at most L slots taken, and at most L modprobes alive. */
+#define CAP		(in_use <= L && alive <= L)
+ltl cap { [] CAP }
+
+/* Concurrent requests for a module share one modprobe. */
+#define COALESCE	!dup
+ltl coalesce { [] COALESCE }
+
+/* A request fails with -ETIME only after a whole stall period in which
+ * every slot was taken and none was released or handed over. */
+#define ETIME_OK	!false_etime
+ltl etime { [] ETIME_OK }
+
+/* A killed caller never sleeps where SIGKILL cannot end the sleep. */
+#define KILLABLE_OK	!((killed[0] && unint[0]) || (killed[1] && unint[1]) || \
+			  (killed[2] && unint[2]))
+ltl killable { [] KILLABLE_OK }
+
+/* No deadlock: every run ends with every process ended. */
+#define NO_DEADLOCK	!stuck
+ltl deadlock { [] NO_DEADLOCK }
+
+/* All the invariants above, in one search. */
+ltl safety { [] (LIFETIME && CAP && COALESCE && ETIME_OK && KILLABLE_OK && NO_DEADLOCK) }
+
+/* A caller asleep while what it waits for has happened is woken (run with
+ * NOTIMER, so that no timeout hides a lost wake-up). */
+#ifdef SEM
+#define READY(c)	(up_given[c] || h_exit[c] || (!cwait[c] && h_exec[c]))
+#elif defined(V1)
+#define READY(c)	(rstate[myreq[c]] == R_DONE ||				\
+			 (rstate[myreq[c]] == R_RUNNING && !cwait[c]) ||	\
+			 (rstate[myreq[c]] == R_QUEUED && queue[0] == myreq[c] && in_use < L))
+#else
+#define READY(c)	(rstate[myreq[c]] == R_DONE ||				\
+			 (rstate[myreq[c]] == R_RUNNING && !cwait[c]) ||	\
+			 (qlen > 0 && in_use < L))
+#endif
+#define WAKES(c)	([] ((asleep[c] && READY(c)) -> <> !asleep[c]))
+ltl wakeup { WAKES(0) && WAKES(1) && WAKES(2) }
+
+/* Under weak fairness every caller returns, and every helper ends. */
+ltl returns { <> FINISHED }
+
+/* A caller that stops running delays nobody else: the others return. */
+ltl nodelay { <> OTHERS_RETURNED }
+
+/* A helper's request for a module its ancestry is loading ends with an
+ * error, and everything returns. */
+ltl loop { [] !(loop_ok || budget_short) && <> FINISHED }
+
+/* ... and it fails at once with -ELOOP, without waiting or queueing. */
+ltl eloop { [] !(loop_waited || budget_short) }
