@@ -123,6 +123,15 @@ busy_warnings() { dmesg | grep -c 'kmod busy'; }
 # A process that asks for module fs-$1 and waits for it (killable).
 request() { exec mount -t "$1" none /mnt 2>/dev/null; }
 
+# Starts $1 callers of module fs-$2, their pids in $pids.
+same_callers() {
+	pids=
+	for i in $(seq "$1"); do
+		(request "$2") &
+		pids="$pids $!"
+	done
+}
+
 # Starts 50 callers for modules PREFIX1..PREFIX50, their pids in $pids, and
 # waits until all 50 modprobes run: every slot taken.  Fails if they do
 # not all start: what the scenario measures next would then test nothing.
@@ -180,11 +189,7 @@ open_gate_when_blocked() {
 same_name() {
 	mp_reset 5000 1 1
 	t0=$(ms)
-	pids=
-	for i in $(seq 200); do
-		(request kmsame) &
-		pids="$pids $!"
-	done
+	same_callers 200 kmsame
 	open_gate_when_blocked $pids
 	t_in=$(($(ms) - t0))
 	wait
@@ -391,11 +396,7 @@ throttle_report() {
 	l0=$(stat_of launched) c0=$(stat_of coalesced) s0=$(stat_of stall_timeouts)
 	stall_ms=$(stat_of stall_timeout_ms) limit=$(stat_of limit)
 	mp_reset 1000 1 1
-	pids=
-	for i in $(seq 20); do
-		(request kdiag) &
-		pids="$pids $!"
-	done
+	same_callers 20 kdiag
 	open_gate_when_blocked $pids
 	wait
 	# Modprobes that outlive the stall timeout hold every slot.
