@@ -47,8 +47,8 @@ KERNEL=$(arg kernel)
 PLANT=$(arg plant)
 # The scenarios of each flavour are listed in /etc/boot-test/scenarios
 # (scripts/boot/scenarios).  Every flavour runs those that need only the
-# test modules and the stand-in modprobe; the debug kernel (KASAN, lockdep,
-# kmemleak, fault injection, suspend, test_kmod) adds the ones that need
+# test modules, the stand-in modprobe and pm_test; the debug kernel (KASAN,
+# lockdep, kmemleak, fault injection, test_kmod) adds the ones that need
 # those, and ends with a kmemleak scan.  A scenario whose kernel support is
 # missing fails: nothing is skipped.  The benchmark (scripts/bench.sh) runs
 # the figures it compares, and with boot_test.sweep=1 the scaling sweep.
@@ -471,6 +471,85 @@ freeze_storm() {
 		modprobe_runs="$before" runs_after_resume=$((after - before))
 	[ "$rc" = 0 ] && [ $((to - from)) -gt 0 ] && [ "$started" = 0 ] &&
 		[ $((after - before)) = 1 ]
+}
+
+# Succeeds if at least one stand-in modprobe is alive and every one alive is
+# asleep interruptibly (state S, as in the gate's open(2)): where the
+# freezer can freeze it.
+mp_all_asleep() {
+	set -- /run/mp/live/*
+	[ -e "$1" ] || return 1
+	for f; do
+		st=$(sed 's/.*) //' "/proc/${f##*/}/stat" 2>/dev/null | cut -d' ' -f1)
+		[ "$st" = S ] || return 1
+	done
+}
+
+# A suspend (pm_test=freezer, pm_test_delay 1 s) while two modprobes whose
+# callers are gone are alive and asleep (gated): one of a request_module()
+# caller SIGKILLed while it waited, one of a request_module_nowait().  The
+# freezer freezes them and thaws them; it must not wait for them to exit.
+# Nothing counts them as running helpers once their callers are gone (on
+# the unpatched kernel, once call_usermodehelper_exec() has returned), so
+# the suspend succeeds at once; a kernel that counts them until they exit
+# makes every suspend wait the 5 s of RUNNING_HELPERS_TIMEOUT and fail
+# with -EAGAIN.
+suspend_orphans() {
+	[ -w /sys/power/pm_test ] && grep -qw freezer /sys/power/pm_test &&
+		grep -qw freeze /sys/power/state ||
+		{ echo "# no /sys/power/pm_test with freezer, or no freeze state"; return 1; }
+	mp_reset 0 1 1
+	(request so_killed) &
+	c=$!
+	# The caller must be asleep in the kernel, its modprobe running.
+	wait_for "[ \"\$(live)\" -ge 1 ] && all_blocked $c && usleep 100000 && all_blocked $c" 60
+	caller_blocked=$((!$?))
+	kill -9 $c
+	wait $c
+	modprobe kmodt_storm count=1 prefix=sonw || echo "# modprobe kmodt_storm failed"
+	nw_errors=$(cat /sys/module/kmodt_storm/parameters/errors 2>/dev/null || echo -)
+	rmmod kmodt_storm 2>/dev/null
+	# Both alive and asleep, twice 100 ms apart: otherwise the suspend
+	# below tests nothing.
+	wait_for '[ "$(live)" -eq 2 ] && mp_all_asleep && usleep 100000 && mp_all_asleep' 60
+	asleep=$((!$?))
+	live_before=$(live)
+	delay_file=/sys/module/suspend/parameters/pm_test_delay
+	delay=5 old_delay=
+	if [ -w $delay_file ]; then
+		old_delay=$(cat $delay_file)
+		echo 1 >$delay_file
+		delay=$(cat $delay_file)
+	fi
+	ff=/sys/power/suspend_stats/failed_freeze
+	ff0=$(cat $ff 2>/dev/null || echo 0)
+	echo freezer >/sys/power/pm_test
+	t0=$(ms)
+	echo freeze >/sys/power/state 2>/run/so-state.err
+	rc=$?
+	suspend_ms=$(($(ms) - t0))
+	echo none >/sys/power/pm_test
+	[ -n "$old_delay" ] && echo "$old_delay" >$delay_file
+	[ -s /run/so-state.err ] && sed 's/^/# state write: /' /run/so-state.err
+	failed_freeze=$(($(cat $ff 2>/dev/null || echo 0) - ff0))
+	# What the kernel log says: "Freezing user space processes" only once
+	# the wait for running helpers is over.
+	freezing_logged=$(dmesg | grep -c 'Freezing user space processes$')
+	# Frozen and thawed, not needed gone: both still alive.
+	live_after=$(live)
+	mp_open_gate
+	wait_for '[ "$(live)" -eq 0 ]' 60
+	live_end=$(live)
+	r=$(runs)
+	result suspend_orphans state_write_rc="$rc" suspend_ms="$suspend_ms" \
+		pm_test_delay_s="$delay" live_before="$live_before" live_after="$live_after" \
+		modprobe_runs="$r" caller_was_blocked="$caller_blocked" orphans_asleep="$asleep" \
+		nowait_errors="$nw_errors" failed_freeze="$failed_freeze" \
+		freezing_logged="$freezing_logged"
+	[ "$caller_blocked" = 1 ] && [ "$asleep" = 1 ] && [ "$live_before" = 2 ] &&
+		[ "$nw_errors" = 0 ] && [ "$rc" = 0 ] &&
+		[ "$suspend_ms" -lt $((delay * 1000 + 2500)) ] &&
+		[ "$live_after" = 2 ] && [ "$r" = 2 ] && [ "$live_end" = 0 ]
 }
 
 # Marks (1) or unmarks (0) the kworkers of the unbound workqueues for
