@@ -7,7 +7,11 @@
 no_args "$@"
 
 WT=${WT:-$BUILD/base-variant}
-mapfile -t globs < <(grep -v '^\s*\(#\|$\)' "$ROOT/kunit/base-variant")
+mapfile -t globs < <(grep -v '^\s*\(#\|$\|shim \)' "$ROOT/kunit/base-variant")
+mapfile -t shims < <(sed -n "s|^shim  *|$ROOT/kunit/|p" "$ROOT/kunit/base-variant")
+for s in "${shims[@]}"; do
+	[[ -f $s ]] || die "kunit/base-variant: no shim ${s##*/} in kunit/"
+done
 list=$(series_patches "$PATCHES") || exit 1
 picked=()
 while read -r p; do
@@ -27,7 +31,7 @@ git -C "$WT" am --abort >/dev/null 2>&1
 # The same patches on the same base as last time: check out the commit made
 # then, which rewrites no file, so that its kernels are not rebuilt.
 state=$WT.state
-fp=$({ tgit rev-parse 'base^{commit}'; cat "${picked[@]}"; } | sha1sum | cut -d' ' -f1)
+fp=$({ tgit rev-parse 'base^{commit}'; cat "${picked[@]}" "${shims[@]}"; } | sha1sum | cut -d' ' -f1)
 if [[ -f $state ]] && read -r sfp scommit <"$state" && [[ $sfp == "$fp" ]] &&
    git -C "$WT" cat-file -e "$scommit^{commit}" 2>/dev/null &&
    git -C "$WT" checkout -q -f --detach "$scommit" && git -C "$WT" clean -fdq; then
@@ -42,6 +46,12 @@ if ! git -C "$WT" checkout -q -f --detach base || ! git -C "$WT" clean -fdq; the
 fi
 git -C "$WT" am -q --3way "${picked[@]}" ||
 	die "the test patches do not apply to the base without the rest of the series: ${picked[*]##*/}"
+for s in "${shims[@]}"; do
+	git -C "$WT" apply --index "$s" &&
+		git -C "$WT" -c user.name=base-variant -c user.email=base-variant@localhost \
+			commit -q -m "base-variant shim: ${s##*/}" ||
+		die "kunit/${s##*/} does not apply to the base with the test patches"
+done
 printf '%s %s\n' "$fp" "$(git -C "$WT" rev-parse HEAD)" >"$state"
-info "$WT: base + ${picked[*]##*/}"
+info "$WT: base + ${picked[*]##*/} ${shims[*]##*/}"
 echo "$WT"

@@ -48,7 +48,7 @@ command -v gcc >/dev/null 2>&1 || die "gcc is missing (scripts/deps.sh installs 
 # properties (see LIVE) are checked for acceptance cycles under weak
 # fairness (pan -a -f), the others as safety properties.  "safety" is the
 # conjunction of all the invariants of a model (umh: lifetime, reap,
-# count, disable, killable, deadlock; kmod: lifetime, cap, coalesce,
+# count, disable, exec, killable, deadlock; kmod: lifetime, cap, coalesce,
 # etime, killable, deadlock), checked in one search where all must hold;
 # where some must be broken, each is a search of its own.
 UMH1="1 req, 12 modes, 3 paths, kill, disable"
@@ -67,11 +67,13 @@ LOOP2="N=1 L=2 2-cycle depth<=2"
 ROWS=(
 	"umh|series|one||$UMH1|safety returns"
 	"umh|series|notimer|-DNOTIMER|$UMHNT|wakeup"
-	"umh|6.12|one|-DBASE|$UMH1B|lifetime count disable! killable! deadlock returns"
+	"umh|6.12|one|-DBASE|$UMH1B|lifetime count disable! exec killable! deadlock returns"
 	"umh|6.12|nowait|-DBASE -DNO_WAIT_ONLY|1 req, UMH_NO_WAIT only, disable|disable!"
 	"umh|6.12|notimer|-DBASE -DNOTIMER|$UMHNTB|wakeup"
 	"umh|6.12-killable-fallback|one|-DBASE -DKILLABLE_FALLBACK|$UMH1B|lifetime!"
-	"umh|mut-double-unlock|one|-DMUT_DOUBLE_UNLOCK|$UMH1|count!"
+	"umh|mut-double-unlock|one|-DMUT_DOUBLE_UNLOCK|$UMH1|count! disable!"
+	"umh|mut-unlock-at-exit|one|-DMUT_UNLOCK_AT_EXIT|$UMH1|exec! disable"
+	"umh|mut-unlock-at-release|one|-DMUT_UNLOCK_AT_RELEASE|$UMH1|exec! disable"
 	"umh|mut-wake-first|notimer|-DMUT_WAKE_FIRST -DNOTIMER|$UMHNT|wakeup! deadlock!"
 	"umh|mut-child-no-reap|one|-DMUT_CHILD_NO_REAP|$UMH1|reap! lifetime!"
 	"kmod|v2|mix|-DV2 -DNEXT=2 -DL=1 -DKILL=2 -DNOWAIT|$MIX|safety"

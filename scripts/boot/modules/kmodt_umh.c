@@ -58,9 +58,11 @@ static struct kmodt_umh_mode modes[] = {
 	{ .name = "wait-exec-killable",	.wait = UMH_WAIT_EXEC | UMH_KILLABLE },
 	{ .name = "wait-proc",		.wait = UMH_WAIT_PROC },
 	{ .name = "wait-proc-killable",	.wait = UMH_WAIT_PROC | UMH_KILLABLE },
-#ifdef UMH_REAP
-	{ .name = "no-wait-reap",	.wait = UMH_NO_WAIT | UMH_REAP },
-#endif
+	/*
+	 * No UMH_NO_WAIT | UMH_REAP: it is for built-in code only and is
+	 * refused, with a warning, for a module.  Every modprobe that the
+	 * patched request_module() starts takes that path.
+	 */
 };
 
 /* The four strings of an argv of kmodt_umh_call(), then the array. */
