@@ -3,22 +3,27 @@
  * umh.pml - the life of a usermode helper request, kernel/umh.c
  *
  * One file, two protocols:
- *   default      the series: struct subprocess_info has a reference count,
- *                and a request counts in running_helpers until it is
- *                released (line numbers: kernel/umh.c at the tip)
+ *   default      the series: struct subprocess_info has a reference count;
+ *                running_helpers counts a request for its caller while the
+ *                caller is in call_usermodehelper_exec(), and for its
+ *                helper from the queueing until the helper process is past
+ *                its exec (umh_exec_done()); UMH_REAP only as
+ *                UMH_NO_WAIT|UMH_REAP (line numbers: kernel/umh.c at the
+ *                tip)
  *   -DBASE       6.12.117: the caller's completion lives on its stack and
  *                ownership passes with xchg(&sub_info->complete, NULL);
- *                running_helpers drops when the caller leaves
+ *                running_helpers counts only the caller, until it leaves
  *                call_usermodehelper_exec() (line numbers: kernel/umh.c at
  *                the base)
  *
  * Bounds: NREQ requests (default 1), each issued by its own caller.
  * Request 0 takes any mode (UMH_NO_WAIT, UMH_WAIT_EXEC or UMH_WAIT_PROC,
- * with or without UMH_KILLABLE and, in the series, UMH_REAP) and a NULL,
- * empty or real path; a SIGKILL may reach its caller at any step.  With
- * NREQ=2, request 1 is a plain no-wait request (with or without UMH_REAP)
- * that shares running_helpers; that is more than 30 million states and
- * 3 GB, too many for make check.  The worker's fork may fail, the helper's init or exec
+ * with or without UMH_KILLABLE and, in the series, UMH_REAP, which is
+ * refused in all but UMH_NO_WAIT|UMH_REAP) and a NULL, empty or real path;
+ * a SIGKILL may reach its caller at any step.  With NREQ=2, request 1 is
+ * a plain no-wait request (with or without UMH_REAP) that shares
+ * running_helpers; that is more than 30 million states and 3 GB, too many
+ * for make check.  The worker's fork may fail, the helper's init or exec
  * may fail, and one usermodehelper_disable() runs at any moment and may
  * time out.  Switches:
  *   -DNOTIMER        the disable never times out (for "wakeup")
@@ -27,7 +32,12 @@
  * Variants that must each break a property (checks of the checks):
  *   -DBASE -DKILLABLE_FALLBACK  the fallback wait of a killed caller is
  *                    killable too
- *   -DMUT_DOUBLE_UNLOCK  the caller still drops running_helpers itself
+ *   -DMUT_DOUBLE_UNLOCK  the caller drops the helper's count as well as
+ *                    its own
+ *   -DMUT_UNLOCK_AT_EXIT  the helper process drops its count when it
+ *                    exits, not after its exec
+ *   -DMUT_UNLOCK_AT_RELEASE  the helper's count drops when the request is
+ *                    released, not after the exec
  *   -DMUT_WAKE_FIRST     umh_complete() looks at the wait queue before it
  *                    drops its reference
  *   -DMUT_CHILD_NO_REAP  the helper process completes a UMH_REAP request
@@ -36,7 +46,9 @@
  * Each Promela statement is atomic; a d_step or atomic block stands for
  * code that runs under a lock or as one atomic operation (refcount_*,
  * atomic_*, xchg).  The model is sequentially consistent: it checks the
- * protocol, not the memory barriers that implement it.
+ * protocol, not the memory barriers that implement it (the smp_mb() in
+ * __usermodehelper_disable(), umh.c:531, and the one in helper_lock(),
+ * :76, are not modelled).
  */
 
 #ifndef NREQ
@@ -67,6 +79,10 @@ byte sub_wait[NREQ];		/* sub_info->wait */
 byte sub_retval[NREQ];		/* sub_info->retval */
 bool child_exited[NREQ];	/* what kernel_wait() waits for */
 bool child_alive[NREQ];		/* the helper process exists */
+bool pending[NREQ];		/* queued, and its helper is not yet past its exec */
+#if defined(MUT_UNLOCK_AT_RELEASE) || defined(MUT_DOUBLE_UNLOCK)
+bool queued[NREQ];		/* the request took the helper's count */
+#endif
 #ifdef BASE
 bool complete[NREQ];		/* sub_info->complete != NULL */
 bool done[NREQ];		/* the completion on the caller's stack */
@@ -126,16 +142,19 @@ inline freeinfo(i)
 	}
 }
 
-/* helper_unlock(), umh.c:71 (base :326): the last one wakes the disabler */
+/* helper_unlock(), umh.c:79 (base :326): the last one wakes the disabler */
+inline dec_running()
+{
+	running_helpers--;
+	if
+	:: running_helpers == 0 && dis_on_wq -> dis_woken = true; dis_on_wq = false
+	:: else -> skip
+	fi
+}
+
 inline helper_unlock()
 {
-	d_step {
-		running_helpers--;
-		if
-		:: running_helpers == 0 && dis_on_wq -> dis_woken = true; dis_on_wq = false
-		:: else -> skip
-		fi
-	}
+	d_step { dec_running() }
 }
 
 /*
@@ -188,16 +207,49 @@ inline helper_unlock()
 #ifndef BASE
 /* ---------------------------------------------------------------- series */
 
-/* umh_release(), umh.c:113: cleanup and free, then stop counting it */
+/*
+ * umh_release(), umh.c:127: cleanup and free.
+ *
+ * -DMUT_UNLOCK_AT_RELEASE: the helper's count drops here, as long as the
+ * request lives, instead of in umh_exec_done().
+ */
 inline umh_release(i)
 {
 	freeinfo(i);
-	helper_unlock()
+#ifdef MUT_UNLOCK_AT_RELEASE
+	if
+	:: queued[i] -> helper_unlock()
+	:: else -> skip
+	fi
+#endif
 }
 
 /*
- * umh_complete(), umh.c:141: drop the worker's reference; the last one
- * releases, otherwise smp_mb() and wake_up_var() (:150-151).  The wake-up
+ * umh_exec_done(), umh.c:95: the helper's count drops, once per queued
+ * request, when the helper is past kernel_execve() (or failed to start).
+ * It touches no request.  pending[] is the observation: from here on the
+ * helper only runs its program, or exits.
+ */
+#ifdef MUT_UNLOCK_AT_RELEASE
+#define EXEC_DONE(i)	pending[i] = false
+#else
+#define EXEC_DONE(i)	d_step { dec_running(); pending[i] = false }
+#endif
+/*
+ * -DMUT_UNLOCK_AT_EXIT: the helper process drops the count when it exits
+ * (the worker still drops it when the fork fails).
+ */
+#ifdef MUT_UNLOCK_AT_EXIT
+#define CHILD_EXEC_DONE(i)	pending[i] = false
+#define EXIT_UNLOCK()		dec_running()
+#else
+#define CHILD_EXEC_DONE(i)	EXEC_DONE(i)
+#define EXIT_UNLOCK()		skip
+#endif
+
+/*
+ * umh_complete(), umh.c:154: drop the worker's reference; the last one
+ * releases, otherwise smp_mb() and wake_up_var() (:163-164).  The wake-up
  * only hashes the address and looks at the wait queue, so it is no access
  * to the request, which the caller may have freed by then.
  *
@@ -221,11 +273,11 @@ inline umh_complete(i, last)
 #endif
 	d_step {
 		TOUCH(i);
-		users[i]--;				/* refcount_dec_and_test(), :145 */
+		users[i]--;				/* refcount_dec_and_test(), :158 */
 		last = (users[i] == 0)
 	}
 	if
-	:: last -> umh_release(i)			/* :146 */
+	:: last -> umh_release(i)			/* :159 */
 	:: else ->
 #ifndef MUT_WAKE_FIRST
 		umh_wake(i)
@@ -236,7 +288,24 @@ inline umh_complete(i, last)
 	last = false
 }
 
-/* umh_worker_reaps(), umh.c:208 */
+/*
+ * umh_reap_unqueued(), umh.c:272: a UMH_REAP request that gets no helper
+ * goes to a kworker, umh_release_work() (:256), which only releases it.
+ */
+proctype releaser(byte i)
+{
+	umh_release(i);
+	live--
+}
+
+inline umh_reap_unqueued(i)
+{
+	d_step { TOUCH(i); sub_retval[i] = ret[i] };	/* :274 */
+	SPAWN(releaser(i));				/* queue_work(), :276 */
+	ret[i] = R_OK					/* return 0, :277 */
+}
+
+/* umh_worker_reaps(), umh.c:221 */
 #define REAPS(i)	((sub_wait[i] & (UMH_WAIT_PROC | UMH_REAP)) != 0)
 /*
  * -DMUT_CHILD_NO_REAP: the helper process still tests UMH_WAIT_PROC alone
@@ -249,8 +318,8 @@ inline umh_complete(i, last)
 #endif
 
 /*
- * call_usermodehelper_exec(), umh.c:567, and the caller's side of
- * umh_wait_for_worker(), umh.c:164.
+ * call_usermodehelper_exec(), umh.c:667, and the caller's side of
+ * umh_wait_for_worker(), umh.c:177.
  */
 proctype caller(byte i)
 {
@@ -259,34 +328,48 @@ proctype caller(byte i)
 
 	CHOOSE(i, path);
 	if
-	:: path == P_NULL -> freeinfo(i); ret[i] = R_EINVAL; goto leave	/* :573-577 */
-	:: else -> skip
-	fi;
-	running_helpers++;				/* helper_lock(), :578 */
-	if
-	:: disabled -> ret[i] = R_EBUSY; goto out	/* :579-584 */
+	:: (mode[i] & UMH_REAP) && mode[i] != (UMH_NO_WAIT | UMH_REAP) ->
+		/* umh_reap_allowed() :241 refuses it, cleanup runs here, :673-677 */
+		freeinfo(i); ret[i] = R_EINVAL; goto leave
 	:: else -> skip
 	fi;
 	if
-	:: path == P_EMPTY -> ret[i] = R_OK; goto out	/* :591 */
+	:: path == P_NULL && (mode[i] & UMH_REAP) ->
+		ret[i] = R_EINVAL; umh_reap_unqueued(i); goto leave	/* :679-680 */
+	:: path == P_NULL && !(mode[i] & UMH_REAP) ->
+		freeinfo(i); ret[i] = R_EINVAL; goto leave	/* :681-682 */
+	:: else -> skip
+	fi;
+	running_helpers++;				/* helper_lock(), :684 */
+	if
+	:: disabled -> ret[i] = R_EBUSY; goto out	/* :685-688 */
+	:: else -> skip
+	fi;
+	if
+	:: path == P_EMPTY -> ret[i] = R_OK; goto out	/* :695-696 */
 	:: else -> skip
 	fi;
 	d_step {
-		sub_wait[i] = mode[i];			/* :594 */
-		waits = ((mode[i] & ~UMH_REAP) != UMH_NO_WAIT);	/* :595 */
+		running_helpers++;			/* helper_lock(), the helper's count, :703 */
+		pending[i] = true;
+#if defined(MUT_UNLOCK_AT_RELEASE) || defined(MUT_DOUBLE_UNLOCK)
+		queued[i] = true;
+#endif
+		sub_wait[i] = mode[i];			/* :705 */
+		waits = ((mode[i] & ~UMH_REAP) != UMH_NO_WAIT);	/* :706 */
 		if
-		:: waits -> users[i]++			/* :601-602 */
+		:: waits -> users[i]++			/* :712-713 */
 		:: else -> skip
 		fi
 	}
-	SPAWN(worker(i));					/* umh_queue_work(), :603 */
+	SPAWN(worker(i));				/* umh_queue_work(), :714 */
 	if
-	:: !waits -> ret[i] = R_OK; goto leave		/* :604-605 */
+	:: !waits -> ret[i] = R_OK; goto unlock		/* :715-716 */
 	:: else -> skip
 	fi;
 
 	/*
-	 * umh_wait_for_worker(), :170: ___wait_var_event() gets on the
+	 * umh_wait_for_worker(), :183: ___wait_var_event() gets on the
 	 * queue, tests the condition, then the signal, then sleeps.  Getting
 	 * on the queue and testing are one step here: a wake-up in between
 	 * would find the caller on the queue, which is the same outcome.
@@ -295,15 +378,15 @@ proctype caller(byte i)
 	:: atomic {
 		on_wq[i] = true; woken[i] = false;	/* prepare_to_wait_event() */
 		if
-		:: users[i] == 1 ->			/* refcount_read() == 1, :171 */
+		:: users[i] == 1 ->			/* refcount_read() == 1, :184 */
 			on_wq[i] = false;
 			TOUCH(i);
-			ret[i] = sub_retval[i];		/* :617-618 */
+			ret[i] = sub_retval[i];		/* :728-729 */
 			break
 		:: else -> skip
 		fi;
 		if
-		:: KILLABLE(i) && sigkill[i] ->		/* -ERESTARTSYS, :173 */
+		:: KILLABLE(i) && sigkill[i] ->		/* -ERESTARTSYS, :186-187 */
 			on_wq[i] = false;
 			ret[i] = R_ERESTARTSYS;
 			break
@@ -319,20 +402,26 @@ proctype caller(byte i)
 	od;
 out:
 	skip;
-	d_step {					/* umh_put_info(), :620, :126 */
-		TOUCH(i);
-		users[i]--;
-		last = (users[i] == 0)
-	}
 	if
-	:: last -> umh_release(i)
-	:: else -> skip
+	:: mode[i] & UMH_REAP -> umh_reap_unqueued(i)	/* :731-732 */
+	:: else ->
+		d_step {				/* umh_put_info(), :734, :141 */
+			TOUCH(i);
+			users[i]--;
+			last = (users[i] == 0)
+		}
+		if
+		:: last -> umh_release(i)		/* :142 */
+		:: else -> skip
+		fi
 	fi;
+unlock:
+	skip;
+	helper_unlock();				/* :736 */
 #ifdef MUT_DOUBLE_UNLOCK
-	/* -DMUT_DOUBLE_UNLOCK: the caller still drops the count itself, as
-	 * before the count moved into umh_release() */
+	/* -DMUT_DOUBLE_UNLOCK: the caller drops the helper's count too */
 	if
-	:: path != P_NULL -> helper_unlock()
+	:: queued[i] -> helper_unlock()
 	:: else -> skip
 	fi;
 #endif
@@ -341,15 +430,15 @@ leave:
 	live--
 }
 
-/* call_usermodehelper_exec_async(), umh.c:216: the helper process */
+/* call_usermodehelper_exec_async(), umh.c:283: the helper process */
 proctype child(byte i)
 {
 	byte r;
 	bool tmp;
 
 	if
-	:: r = R_EFAIL				/* prepare_kernel_cred() :241, init :252 */
-	:: HELPER_STARTS;			/* kernel_execve(), :262 */
+	:: r = R_EFAIL				/* prepare_kernel_cred() :308, init :319 */
+	:: HELPER_STARTS;			/* kernel_execve(), :329 */
 	   if
 	   :: r = R_OK
 	   :: r = R_EFAIL
@@ -357,43 +446,46 @@ proctype child(byte i)
 	fi;
 	d_step {
 		TOUCH(i);
-		sub_retval[i] = r;		/* out:, :266 */
+		sub_retval[i] = r;		/* out:, :333 */
 		TOUCH(i);
-		r = CHILD_REAPS(i)		/* :271; r is reused as a flag */
+		r = CHILD_REAPS(i)		/* :338; r is reused as a flag */
 	}
 	if
-	:: !r -> umh_complete(i, tmp)		/* :272 */
+	:: !r -> umh_complete(i, tmp)		/* :339 */
 	:: else -> skip
 	fi;
-	/* the helper runs in user space, then exits (or do_exit(), :275) */
-	d_step { child_exited[i] = true; child_alive[i] = false };
+	CHILD_EXEC_DONE(i);			/* umh_exec_done(), :340 */
+	/* the helper runs in user space, then exits (or do_exit(), :343) */
+	d_step { child_exited[i] = true; child_alive[i] = false; EXIT_UNLOCK() };
 	live--
 }
 
-/* call_usermodehelper_exec_work(), umh.c:310: the worker */
+/* call_usermodehelper_exec_work(), umh.c:380: the worker */
 proctype worker(byte i)
 {
 	bool reaps, tmp;
 
 	d_step {
 		TOUCH(i);
-		reaps = REAPS(i)			/* :315 */
+		reaps = REAPS(i)			/* :385 */
 	}
 	if
-	:: reaps ->				/* call_usermodehelper_exec_sync(), :279 */
+	:: reaps ->				/* call_usermodehelper_exec_sync(), :347 */
 		if
-		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL }	/* fork failed, :286-287 */
-		:: HELPER_STARTS;			/* user_mode_thread(), :285 */
+		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL };	/* fork failed, :354-355 */
+		   EXEC_DONE(i)				/* umh_exec_done(), :356 */
+		:: HELPER_STARTS;			/* user_mode_thread(), :353 */
 		   SPAWN_CHILD(i);
-		   child_exited[i];			/* kernel_wait(), :289 */
+		   child_exited[i];			/* kernel_wait(), :358 */
 		   d_step { TOUCH(i); sub_retval[i] = R_OK }
 		fi;
-		umh_complete(i, tmp)				/* :293 */
+		umh_complete(i, tmp)				/* :363 */
 	:: else ->
 		if
-		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL };	/* fork failed, :326-327 */
-		   umh_complete(i, tmp)			/* :328 */
-		:: HELPER_STARTS;			/* user_mode_thread(), :324 */
+		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL };	/* fork failed, :396-397 */
+		   umh_complete(i, tmp);		/* :398 */
+		   EXEC_DONE(i)				/* umh_exec_done(), :399 */
+		:: HELPER_STARTS;			/* user_mode_thread(), :394 */
 		   SPAWN_CHILD(i)
 		fi
 	fi;
@@ -477,7 +569,8 @@ proctype caller(byte i)
 	fi;
 	d_step {
 		complete[i] = (mode[i] != UMH_NO_WAIT);	/* :430 */
-		sub_wait[i] = mode[i]			/* :431 */
+		sub_wait[i] = mode[i];			/* :431 */
+		pending[i] = true
 	}
 	SPAWN(worker(i));				/* queue_work(), :433 */
 	if
@@ -555,6 +648,7 @@ proctype child(byte i)
 	:: !r -> umh_complete(i, tmp)		/* :119 */
 	:: else -> skip
 	fi;
+	pending[i] = false;			/* past its exec, as umh_exec_done() in the series */
 	d_step { child_exited[i] = true; child_alive[i] = false };
 	live--
 }
@@ -571,7 +665,7 @@ proctype worker(byte i)
 	if
 	:: reaps ->				/* call_usermodehelper_exec_sync(), :126 */
 		if
-		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL }	/* :133-134 */
+		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL; pending[i] = false }	/* :133-134 */
 		:: HELPER_STARTS;			/* user_mode_thread(), :132 */
 		   SPAWN_CHILD(i);
 		   child_exited[i];			/* kernel_wait(), :136 */
@@ -581,7 +675,8 @@ proctype worker(byte i)
 	:: else ->
 		if
 		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL };	/* :173-174 */
-		   umh_complete(i, tmp)			/* :175 */
+		   umh_complete(i, tmp);		/* :175 */
+		   pending[i] = false
 		:: HELPER_STARTS;			/* user_mode_thread(), :171 */
 		   SPAWN_CHILD(i)
 		fi
@@ -591,20 +686,22 @@ proctype worker(byte i)
 #endif /* BASE */
 
 /*
- * __usermodehelper_disable(UMH_DISABLED), umh.c:441 (base :293): set the
- * depth, then wait_event_timeout() (:458, base :310) for running_helpers
- * to be 0.  The 5 s timeout is abstract: it may expire at any moment, and
- * then helpers are enabled again (:464, base :316).
+ * __usermodehelper_disable(UMH_DISABLED), umh.c:512 (base :293): set the
+ * depth (:519-521, base :300-302), then wait_event_timeout() (:539, base
+ * :310) for running_helpers to be 0.  The smp_mb() between them (:531)
+ * is not modelled: the model is sequentially consistent.  The 5 s timeout
+ * is abstract: it may expire at any moment, and then helpers are enabled
+ * again (:545-546, base :316-317).
  */
 proctype disabler()
 {
-	disabled = true;			/* :448-450 */
+	disabled = true;			/* :520 (base :301) */
 	do
 	:: atomic {
 		dis_on_wq = true; dis_woken = false;
 		if
 		:: running_helpers == 0 ->
-			dis_on_wq = false; dis_ok = true; break	/* return 0, :461-462 */
+			dis_on_wq = false; dis_ok = true; break	/* return 0, :542-543 (base :313-314) */
 		:: else -> dis_asleep = true
 		fi
 	   }
@@ -613,7 +710,7 @@ proctype disabler()
 #ifndef NOTIMER
 	   :: atomic {
 		dis_asleep = false; dis_on_wq = false;
-		disabled = false;		/* timed out: -EAGAIN, :464-465 */
+		disabled = false;		/* timed out: -EAGAIN, :545-546 */
 		break
 	      }
 #endif
@@ -652,7 +749,7 @@ init {
 		k = 0;
 		do
 		:: k < NREQ ->
-			users[k] = 1;		/* call_usermodehelper_setup(), :503 */
+			users[k] = 1;		/* call_usermodehelper_setup(), :584 */
 			live++;
 			run caller(k);
 			k++
@@ -710,6 +807,16 @@ ltl count { [] COUNT }
 #define DISABLE		!started_late
 ltl disable { [] DISABLE }
 
+/*
+ * Once no caller is in call_usermodehelper_exec() and every queued helper
+ * is past its exec (or failed to start), running_helpers is 0: a helper
+ * that runs its program, with nobody waiting for it, does not hold off
+ * usermodehelper_disable().
+ */
+#define IDLE(i)		(returned[i] && !pending[i])
+#define EXEC_OK		(!(IDLE(0) && FOR1(IDLE(1))) || running_helpers == 0)
+ltl exec { [] EXEC_OK }
+
 /* A killed UMH_KILLABLE caller never sleeps where SIGKILL cannot wake it. */
 #define KILLED_UNINT(i)	(sigkill[i] && (mode[i] & UMH_KILLABLE) && unint[i])
 #define KILLABLE_OK	!(KILLED_UNINT(0) || !FOR1(!KILLED_UNINT(1)))
@@ -731,7 +838,8 @@ ltl wakeup { WAKES(0) && FOR1(WAKES(1)) &&
 ltl deadlock { [] NO_DEADLOCK }
 
 /* All the invariants above, in one search. */
-ltl safety { [] (LIFETIME && REAP_OK && COUNT && DISABLE && KILLABLE_OK && NO_DEADLOCK) }
+ltl safety { [] (LIFETIME && REAP_OK && COUNT && DISABLE && EXEC_OK &&
+		KILLABLE_OK && NO_DEADLOCK) }
 
 /* Under weak fairness, every caller and the disabler return. */
 ltl returns { <> RETURNED }
