@@ -47,10 +47,11 @@ fi
 git -C "$WT" am -q --3way "${picked[@]}" ||
 	die "the test patches do not apply to the base without the rest of the series: ${picked[*]##*/}"
 for s in "${shims[@]}"; do
-	git -C "$WT" apply --index "$s" &&
-		git -C "$WT" -c user.name=base-variant -c user.email=base-variant@localhost \
-			commit -q -m "base-variant shim: ${s##*/}" ||
+	if ! git -C "$WT" apply --index "$s"; then
 		die "kunit/${s##*/} does not apply to the base with the test patches"
+	fi
+	git -C "$WT" -c user.name=base-variant -c user.email=base-variant@localhost \
+		commit -q -m "base-variant shim: ${s##*/}" || die "could not commit kunit/${s##*/} in $WT"
 done
 printf '%s %s\n' "$fp" "$(git -C "$WT" rev-parse HEAD)" >"$state"
 info "$WT: base + ${picked[*]##*/} ${shims[*]##*/}"

@@ -110,14 +110,14 @@ done
 # directory and initramfs; sfx: the suffix of the console logs and results.
 QEMU_EXTRA=()
 case $flavour in
-small) FRAGS=("$ROOT/configs/check.config") ksfx= sfx= ;;
+small) FRAGS=("$ROOT/configs/check.config") ksfx='' sfx='' ;;
 debug) FRAGS=("$ROOT/configs/check.config" "$ROOT/configs/kselftest.config" "$ROOT/configs/debug.config") ksfx=-debug sfx=-debug ;;
 kcsan) FRAGS=("$ROOT/configs/check.config" "$ROOT/configs/kcsan.config") ksfx=-kcsan sfx=-kcsan ;;
 bench)
 	# The small kernels; the guest clock counts instructions (1 ns each)
 	# and skips idle time, so that timings compare work, not host noise.
-	FRAGS=("$ROOT/configs/check.config") ksfx= sfx=-bench
-	QEMU_EXTRA=(-icount shift=0,sleep=off)
+	FRAGS=("$ROOT/configs/check.config") ksfx='' sfx=-bench
+	QEMU_EXTRA=(-icount 'shift=0,sleep=off')
 	;;
 *) die "boot-test.sh: unknown flavour '$flavour' (small, debug, kcsan or bench)" ;;
 esac
@@ -186,6 +186,7 @@ odir_of() {
 # build_kernel KERNEL SRC: builds it from SRC, with its modules and the test
 # modules, installs them into build/boot/root-KERNEL<ksfx>, and prints the
 # path of its bzImage.
+# shellcheck disable=SC2317  # called through with_build_lock
 build_kernel() {
 	local k=$1 src=$2 odir t0 mode=--strict root ext rel log rc
 	odir=$(odir_of "$k")
@@ -395,5 +396,6 @@ for ((r = 1; r <= nruns; r++)); do
 	done
 done
 
+# shellcheck disable=SC2086  # one argument per kernel
 python3 "$ROOT/scripts/boot-report.py" "$BOOT" --suffix "$sfx" $kernels || fail=1
 exit $fail

@@ -39,7 +39,10 @@ WT=$BUILD/mutant/check
 OUT=$BUILD/mutants
 mkdir -p "$OUT"
 
-mapfile -t all < <(cd "$MUTANTS" && ls -- *.patch 2>/dev/null | sed 's/\.patch$//')
+all=()
+for f in "$MUTANTS"/*.patch; do
+	[[ -f $f ]] && all+=("$(basename "$f" .patch)")
+done
 ((${#all[@]})) || die "mutants.sh: no mutants in $MUTANTS"
 names=()
 if [[ -n $only ]]; then
@@ -125,7 +128,7 @@ for n in "${names[@]}"; do
 	failed=$(with_build_lock run_tests "$label" "$t")
 	rc=$?
 	((rc == 2)) && die "mutants.sh: control ($t) produced no results (log: $OUT/$label.out)"
-	[[ -z $failed ]] || die "mutants.sh: control ($t) fails on the unmutated tip: $(echo $failed) (log: $OUT/$label.out)"
+	[[ -z $failed ]] || die "mutants.sh: control ($t) fails on the unmutated tip: ${failed//$'\n'/ } (log: $OUT/$label.out)"
 	control_done[$t]=1
 done
 
