@@ -9,6 +9,7 @@
 # the wrong scenario fails this check.  The kernels are those of the other
 # boot tests, so nothing is built that they do not build.
 . "$(dirname "$0")/lib.sh"
+no_args "$@"
 
 rc=0
 for flavour in small debug; do

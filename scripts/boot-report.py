@@ -70,16 +70,25 @@ def fmt(values: List[float]) -> str:
     return text
 
 
+USAGE = "usage: boot-report.py BOOTDIR [--suffix SFX] KERNEL..."
+
+
 def main() -> int:
     if len(sys.argv) < 3:
-        print(__doc__, file=sys.stderr)
+        print(USAGE, file=sys.stderr)
         return 2
     bootdir, kernels = sys.argv[1], sys.argv[2:]
     sfx = ""
     if kernels[0] == "--suffix":
+        if len(kernels) < 2:
+            print("error: option --suffix needs a value", file=sys.stderr)
+            return 2
         sfx, kernels = kernels[1], kernels[2:]
-    if not kernels:
-        print(__doc__, file=sys.stderr)
+    if not kernels or kernels[0].startswith("-"):
+        print(USAGE, file=sys.stderr)
+        return 2
+    if not os.path.isdir(bootdir):
+        print(f"error: {bootdir}: no such directory of boot logs", file=sys.stderr)
         return 2
     data = {}
     for k in kernels:

@@ -36,7 +36,7 @@ import argparse
 import os
 import re
 import sys
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, NoReturn, Optional, Tuple
 
 
 def read_splats(path: str) -> "re.Pattern[str]":
@@ -242,8 +242,15 @@ def check_plant(boot: Boot, plan: List[str], kernel: str,
     return missed + others
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with one line for a wrong command line instead of three."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (--help lists the options)\n")
+
+
 def main(argv: List[str]) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = Parser(description=__doc__.split("\n")[0])
     ap.add_argument("--log", required=True)
     ap.add_argument("--console", required=True)
     ap.add_argument("--kernel", required=True, choices=["base", "series"])
@@ -269,8 +276,12 @@ def main(argv: List[str]) -> int:
         print(" ".join(plan))
         return 0
     expect = read_expect(args.expect, args.flavour) if args.expect else None
-    with open(args.log, errors="replace") as f:
-        log_lines = f.readlines()
+    try:
+        with open(args.log, errors="replace") as f:
+            log_lines = f.readlines()
+    except OSError as e:
+        print(f"error: --log: {e}", file=sys.stderr)
+        return 2
     try:
         with open(args.console, errors="replace") as f:
             console_lines = f.readlines()

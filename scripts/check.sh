@@ -5,6 +5,7 @@
 # stages (name, PASS/FAIL, seconds) and a last line "N passed, N failed".
 # The exit status is non-zero if any stage failed.
 . "$(dirname "$0")/lib.sh"
+no_args "$@"
 cd "$ROOT" || exit 1
 
 # Each entry: a stage name, then the command (run from the project root).

@@ -28,7 +28,7 @@ esac
 (($# >= 2)) || die "usage: kconfig.sh [--strict|--allow-missing|--allow-undefined] ODIR FRAGMENT..."
 odir=$1
 shift
-SRC=$(cd "${SRC:-$TREE}" && pwd) || die "no source tree"
+SRC=$(cd "${SRC:-$TREE}" 2>/dev/null && pwd) || die "kconfig.sh: no kernel source tree at ${SRC:-$TREE} (SRC or TREE)"
 frags=()
 for f; do
 	[[ -f $f ]] || die "config fragment $f not found"

@@ -21,7 +21,12 @@ JOBS_MODELS=$(($(nproc) < 2 ? $(nproc) : 2))
 filter=
 while (($#)); do
 	case $1 in
-	-j) JOBS_MODELS=$2; shift 2 ;;
+	-j)
+		need_value "$@"
+		need_number "-j" "$2"
+		JOBS_MODELS=$2
+		shift 2
+		;;
 	-h | --help) sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "models.sh: unknown option $1" ;;
 	*) filter=$1; shift ;;
@@ -166,6 +171,13 @@ run_row() {
 			"$bounds" "${states:--}" "$verdict" "$secs" "$ok"
 	done >"$WORK/rows/$idx"
 }
+
+# A FILTER that matches no row would pass with nothing checked.
+if [[ -n $filter ]]; then
+	names=$(for r in "${ROWS[@]}"; do IFS='|' read -r m v _ <<<"$r"; echo "$m $v"; done | sort -u)
+	grep -qF -- "$filter" <<<"$names" ||
+		die "models.sh: no row of the table is for '$filter' (there are: $(paste -sd, <<<"$names" | sed 's/,/, /g'))"
+fi
 
 mkdir -p "$WORK"
 rm -rf "$WORK/rows"

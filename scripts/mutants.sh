@@ -26,7 +26,7 @@ only=
 while (($#)); do
 	case $1 in
 	--only)
-		(($# >= 2)) || die "mutants.sh: --only needs a value"
+		need_value "$@"
 		only=$2
 		shift 2
 		;;
@@ -67,7 +67,7 @@ for n in "${names[@]}"; do
 	esac
 done
 
-"$ROOT/scripts/check-series.sh" tip >/dev/null || die "mutants.sh: patches/ does not apply"
+"$ROOT/scripts/check-series.sh" tip >&2 || die "mutants.sh: patches/ does not apply (the reason is above)"
 tip=$(git -C "$BUILD/check" rev-parse HEAD) || die "mutants.sh: no series worktree"
 ensure_worktree "$WT"
 

@@ -26,14 +26,16 @@
 #                 flavour, and an option without its value, each with one
 #                 line that names the problem.
 #   bad-input     each script refuses a wrong command line or environment
-#                 (an option without its value, an unknown argument, a
-#                 KERNEL_SRC or BASE that is not a kernel tree or ref, ...)
-#                 within 20 s, with a non-zero exit status and one line on
-#                 stderr, "error: ..." or "usage: ...", that names what is
-#                 wrong.  One case per input, on a small fake kernel tree
-#                 and scratch BUILD and TREE, so nothing real is touched.
-#   no-apply      make kunit, make demo and make outbox, on a series whose
-#                 second patch does not apply, show why: the
+#                 (an option without its value, an unknown argument or
+#                 name, a KERNEL_SRC or BASE that is not a kernel tree or
+#                 ref, a linux-source-6.12 other than scripts/base-version,
+#                 a disk with too little room, ...) within 20 s, with a
+#                 non-zero exit status and one line on stderr, "error: ..."
+#                 or "usage: ...", that names what is wrong.  One case per
+#                 input, on a small fake kernel tree and scratch BUILD and
+#                 TREE, so nothing real is touched.
+#   no-apply      make kunit, make demo, make outbox and make mutants, on a
+#                 series whose second patch does not apply, show why: the
 #                 "FAIL: <patch>: apply" line and git am's own error.
 #   outbox-*      make outbox refuses to run without git's user.name and
 #                 user.email, and with them writes every patch From: and
@@ -263,7 +265,7 @@ fi
 # KERNEL_SRC or BASE from the caller's environment.
 mkdir -p "$TMP/home"
 : >"$TMP/gitconfig"
-CASE_ENV=(-u KERNEL_SRC -u BASE -u KMOD_BASE_VERSION -u GIT_CONFIG_COUNT
+CASE_ENV=(-u KERNEL_SRC -u BASE -u KMOD_BASE_VERSION -u KMOD_SPACE_CHECK -u SRC -u GIT_CONFIG_COUNT
 	HOME="$TMP/home" GIT_CONFIG_GLOBAL="$TMP/gitconfig" GIT_CONFIG_NOSYSTEM=1
 	BUILD="$TMP/case-build" TREE="$TMP/no-tree" PATCHES="$FAKE.patches")
 
@@ -302,11 +304,14 @@ refuses() {
 }
 
 S=$ROOT/scripts
-# 6. bad-input.  An option without its value (these four looped forever).
+# 8. bad-input.  An option without its value (these four looped forever).
 refuses "kunit.sh --arch" --arch -- "$S/kunit.sh" --arch
 refuses "bench.sh --runs" --runs -- "$S/bench.sh" --runs
 refuses "outbox.sh --version" --version -- "$S/outbox.sh" --version
 refuses "outbox.sh --prev" --prev -- "$S/outbox.sh" --prev
+refuses "models.sh -j" -j -- "$S/models.sh" -j
+refuses "mutants.sh --only ''" --only -- "$S/mutants.sh" --only ''
+refuses "boot-report.py --suffix" --suffix -- python3 "$S/boot-report.py" "$TMP" --suffix
 # Values and names that are not what the script takes.
 refuses "bench.sh --runs 2x" 2x -- "$S/bench.sh" --runs 2x
 refuses "outbox.sh --prev without --version" --prev -- "$S/outbox.sh" --prev v1
@@ -317,12 +322,25 @@ refuses "TREE that does not exist" "$TMP/no-tree" -- "$S/check-series.sh" tip
 refuses "kunit-compare.py without logs" usage -- python3 "$S/kunit-compare.py"
 refuses "kunit-compare.py with missing logs" /nonexistent -- python3 "$S/kunit-compare.py" /nonexistent /nonexistent
 refuses "bench-report.py --bogus" usage -- python3 "$S/bench-report.py" --bogus "$TMP"
+refuses "boot-report.py without kernels" usage -- python3 "$S/boot-report.py" "$TMP"
+refuses "boot-report.py with a missing directory" /nonexistent -- python3 "$S/boot-report.py" /nonexistent base
+refuses "boot-verdict.py with an unknown kernel" patched -- python3 "$S/boot-verdict.py" --log /dev/null \
+	--console /dev/null --kernel patched --flavour small --scenarios "$S/boot/scenarios"
+refuses "boot-verdict.py with a missing log" /nonexistent -- python3 "$S/boot-verdict.py" --log /nonexistent \
+	--console /dev/null --kernel series --flavour small --scenarios "$S/boot/scenarios"
+refuses "models.sh -j abc" abc -- "$S/models.sh" -j abc
+refuses "models.sh with a filter that matches nothing" nosuchmodel -- "$S/models.sh" nosuchmodel
+refuses "mutants.sh with an unknown mutant" nosuchmutant -- "$S/mutants.sh" --only nosuchmutant
+refuses "check-series.sh with an unknown check" bogus -- "$S/check-series.sh" bogus
+refuses "test-checks.sh with an unknown case" bogus -- "$S/test-checks.sh" bogus
+refuses "kconfig.sh without a source tree" "$TMP/no-tree" -- "$S/kconfig.sh" "$TMP/od" "$ROOT/configs/check.config"
 # Arguments to scripts that take none, or not those.
 refuses "tree.sh --bogus" --bogus TREE="$FAKE" -- "$S/tree.sh" --bogus
-for s in demo deps regen base-variant kunit-unpatched; do
+for s in demo deps regen base-variant kunit-unpatched check boot-plant; do
 	refuses "$s.sh with an argument" extra TREE="$FAKE" -- "$S/$s.sh" extra
 done
 refuses "fresh-check.sh --bogus" --bogus -- "$S/fresh-check.sh" --bogus
+refuses "rebase.sh --bogus" --bogus -- "$S/rebase.sh" --bogus
 # A KERNEL_SRC or BASE that is wrong.
 refuses "KERNEL_SRC that does not exist" /nonexistent KERNEL_SRC=/nonexistent -- "$S/tree.sh" --base
 refuses "KERNEL_SRC that is no git tree" "$TMP/home" KERNEL_SRC="$TMP/home" -- "$S/tree.sh" --base
@@ -330,8 +348,15 @@ refuses "KERNEL_SRC that is not Linux" kernel/umh.c KERNEL_SRC="$FAKE.other" -- 
 refuses "BASE that is not a ref" nosuchref KERNEL_SRC="$FAKE" BASE=nosuchref -- "$S/tree.sh" --base
 refuses "BASE without KERNEL_SRC" KERNEL_SRC TREE="$FAKE" BASE=v6.13 -- "$S/tree.sh" --base
 refuses "make rebase onto a tree that is not Linux" kernel/umh.c KERNEL_SRC="$FAKE.other" -- "$S/rebase.sh"
+# The base: a linux-source-6.12 other than the one the project records,
+# and a disk with less room than a step needs.
+refuses "another linux-source-6.12 than scripts/base-version" 0.0-other \
+	KMOD_BASE_VERSION=0.0-other -- "$S/tree.sh" --base
+# shellcheck disable=SC2016  # expanded by the inner bash
+refuses "a disk with too little room" "needs about 100000 GB" \
+	-- bash -c '. "$1"; need_space "$2" 100000 "a test"' _ "$S/lib.sh" "$TMP"
 
-# 7. no-apply: each must fail and show the patch and git am's reason.
+# 9. no-apply: each must fail and show the patch and git am's reason.
 shows_apply_error() {
 	local what=$1
 	shift
@@ -352,8 +377,9 @@ shows_apply_error() {
 shows_apply_error "kunit.sh --series" "$S/kunit.sh" --series --arch um
 shows_apply_error "demo.sh" "$S/demo.sh"
 shows_apply_error "outbox.sh" "$S/outbox.sh"
+shows_apply_error "mutants.sh" "$S/mutants.sh"
 
-# 8. outbox-identity: no posting without an identity; with one, every patch
+# 10. outbox-identity: no posting without an identity; with one, every patch
 # is From: and Signed-off-by: it, and no longer the commits' author's.
 refuses "outbox-identity: outbox.sh without git user.name and user.email" user.name \
 	TREE="$FAKE" -- "$S/outbox.sh"
