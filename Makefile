@@ -12,7 +12,7 @@ TREE ?= $(CURDIR)/build/linux
 export TREE
 export KERNEL_SRC BASE JOBS
 
-.PHONY: help demo deps tree regen check-series test-checks models kunit kunit-unpatched boot-test bench selftest mutants outbox rebase check fresh-check
+.PHONY: help demo deps tree regen check-series test-checks lint models kunit kunit-unpatched boot-test bench selftest mutants outbox rebase check fresh-check
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -37,6 +37,9 @@ check-series: deps ## check patches/: applies, checkpatch and MAINTAINERS, bisec
 test-checks: deps ## negative test: each check of check-series (and make rebase) fails on a broken series
 	@scripts/tree.sh --base
 	@scripts/test-checks.sh
+
+lint: deps ## shellcheck and pyflakes on every shell and Python script of the project (seconds)
+	@scripts/lint.sh
 
 models: ## model-check the umh and kmod protocols with spin (models/): every property, negative models must fail; about a minute
 	@scripts/models.sh

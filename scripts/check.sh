@@ -15,6 +15,7 @@ cd "$ROOT" || exit 1
 # on x86_64; make check leaves that out, to save a kernel build.
 STAGES=(
 	"series-apply       scripts/check-series.sh apply"
+	"lint               scripts/lint.sh"
 	"tooling            scripts/test-tooling.sh"
 	"models             scripts/models.sh"
 	"series-checkpatch  scripts/check-series.sh checkpatch"

@@ -32,6 +32,8 @@ PKGS=(
 	python3-sphinx python3-yaml
 	# the protocol models (scripts/models.sh)
 	spin
+	# the lint stage (scripts/lint.sh)
+	shellcheck pyflakes3
 )
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }

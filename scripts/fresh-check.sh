@@ -37,6 +37,7 @@ PREREQ="apt-get update && apt-get install -y make git ca-certificates"
 FRESH_STEPS=(
 	"make deps"
 	"make help"
+	"make lint"
 	"make tree"
 	"scripts/test-tooling.sh"
 	"scripts/check-series.sh apply checkpatch kernel-doc docs"

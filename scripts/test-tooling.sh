@@ -25,6 +25,9 @@
 #                 unknown --only name, --runs 0, an unknown kernel or
 #                 flavour, and an option without its value, each with one
 #                 line that names the problem.
+#   lint          scripts/lint.sh fails on a shell script with a shellcheck
+#                 finding and on a Python file with a pyflakes finding, and
+#                 shows the finding; it passes the same files once fixed.
 #   bad-input     each script refuses a wrong command line or environment
 #                 (an option without its value, an unknown argument or
 #                 name, a KERNEL_SRC or BASE that is not a kernel tree or
@@ -214,6 +217,34 @@ else
 	result 0 "boot-options: not refused as they should be:$bad"
 fi
 
+# 8. lint: each tool's finding fails lint.sh and is shown; fixed, it passes.
+cat >"$TMP/lint-bad.sh" <<'END'
+#!/bin/bash
+echo $1
+END
+cat >"$TMP/lint-good.sh" <<'END'
+#!/bin/bash
+echo "$1"
+END
+printf 'import os\n' >"$TMP/lint_bad.py"
+printf 'import os\nprint(os.sep)\n' >"$TMP/lint_good.py"
+why=
+for c in "lint-bad.sh lint_good.py SC2086" "lint-good.sh lint_bad.py imported"; do
+	read -r sh py want <<<"$c"
+	if "$ROOT/scripts/lint.sh" "$TMP/$sh" "$TMP/$py" >"$TMP/lint.out" 2>&1; then
+		why+=" $sh + $py passed;"
+	elif ! grep -q "$want" "$TMP/lint.out"; then
+		why+=" $sh + $py failed without showing '$want';"
+	fi
+done
+"$ROOT/scripts/lint.sh" "$TMP/lint-good.sh" "$TMP/lint_good.py" >"$TMP/lint.out" 2>&1 ||
+	why+=" the fixed files failed: $(head -n 2 "$TMP/lint.out" | tr '\n' '|');"
+if [[ -z $why ]]; then
+	result 1 "lint: a shellcheck and a pyflakes finding each fail lint.sh and are shown"
+else
+	result 0 "lint:$why"
+fi
+
 
 # --- A small fake kernel tree for the cases below --------------------------
 
@@ -304,7 +335,7 @@ refuses() {
 }
 
 S=$ROOT/scripts
-# 8. bad-input.  An option without its value (these four looped forever).
+# 9. bad-input.  An option without its value (these four looped forever).
 refuses "kunit.sh --arch" --arch -- "$S/kunit.sh" --arch
 refuses "bench.sh --runs" --runs -- "$S/bench.sh" --runs
 refuses "outbox.sh --version" --version -- "$S/outbox.sh" --version
@@ -333,6 +364,7 @@ refuses "models.sh with a filter that matches nothing" nosuchmodel -- "$S/models
 refuses "mutants.sh with an unknown mutant" nosuchmutant -- "$S/mutants.sh" --only nosuchmutant
 refuses "check-series.sh with an unknown check" bogus -- "$S/check-series.sh" bogus
 refuses "test-checks.sh with an unknown case" bogus -- "$S/test-checks.sh" bogus
+refuses "lint.sh with a missing file" /nonexistent -- "$S/lint.sh" /nonexistent
 refuses "kconfig.sh without a source tree" "$TMP/no-tree" -- "$S/kconfig.sh" "$TMP/od" "$ROOT/configs/check.config"
 # Arguments to scripts that take none, or not those.
 refuses "tree.sh --bogus" --bogus TREE="$FAKE" -- "$S/tree.sh" --bogus
@@ -356,7 +388,7 @@ refuses "another linux-source-6.12 than scripts/base-version" 0.0-other \
 refuses "a disk with too little room" "needs about 100000 GB" \
 	-- bash -c '. "$1"; need_space "$2" 100000 "a test"' _ "$S/lib.sh" "$TMP"
 
-# 9. no-apply: each must fail and show the patch and git am's reason.
+# 10. no-apply: each must fail and show the patch and git am's reason.
 shows_apply_error() {
 	local what=$1
 	shift
@@ -379,7 +411,7 @@ shows_apply_error "demo.sh" "$S/demo.sh"
 shows_apply_error "outbox.sh" "$S/outbox.sh"
 shows_apply_error "mutants.sh" "$S/mutants.sh"
 
-# 10. outbox-identity: no posting without an identity; with one, every patch
+# 11. outbox-identity: no posting without an identity; with one, every patch
 # is From: and Signed-off-by: it, and no longer the commits' author's.
 refuses "outbox-identity: outbox.sh without git user.name and user.email" user.name \
 	TREE="$FAKE" -- "$S/outbox.sh"
