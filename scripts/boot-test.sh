@@ -193,6 +193,8 @@ build_kernel() {
 	root=$BOOT/root-$k$ksfx ext=$BOOT/extmod-$k$ksfx log=$BOOT/build-$k$ksfx.log
 	# The base lacks the KUnit options the series adds to the fragment.
 	[[ $k == base ]] && mode=--allow-undefined
+	# Before the build, not after it: depmod is in /sbin.
+	need_cmd depmod kmod
 	t0=$(date +%s)
 	info "boot-test: building the $k kernel ($flavour) in $odir (first build: 7 to 20 minutes)"
 	SRC=$src "$ROOT/scripts/kconfig.sh" "$mode" "$odir" "${FRAGS[@]}" >&2 ||
@@ -243,13 +245,14 @@ host_program() {
 
 # build_initramfs GEN_INIT_CPIO KERNEL SRC: build/boot/initramfs-KERNEL<ksfx>.cpio
 build_initramfs() {
-	local gen=$1 k=$2 src=$3 list=$BOOT/initramfs-$2$ksfx.list bb a t
-	bb=$(command -v busybox) || die "busybox-static is not installed"
+	local gen=$1 k=$2 src=$3 list=$BOOT/initramfs-$2$ksfx.list bb a
+	need_cmd busybox busybox-static
+	bb=$(command -v busybox)
 	ldd "$bb" >/dev/null 2>&1 && die "$bb is not statically linked (install busybox-static)"
-	for t in kmod bash capsh; do
-		command -v "$t" >/dev/null || die "$t is not installed (scripts/deps.sh installs it)"
-	done
-	gcc -static -O2 -Wall -Werror -o "$BOOT/fake-modprobe" "$ROOT/scripts/boot/fake-modprobe.c" ||
+	need_cmd kmod kmod
+	need_cmd bash bash
+	need_cmd capsh libcap2-bin
+	gcc -static -O2 -Wall -Werror -pthread -o "$BOOT/fake-modprobe" "$ROOT/scripts/boot/fake-modprobe.c" ||
 		die "cannot build the stand-in modprobe (static glibc: libc6-dev)"
 	{
 		printf 'dir /%s 755 0 0\n' dev proc sys run mnt tmp bin sbin lib lib64 \
@@ -272,7 +275,7 @@ build_initramfs() {
 		host_program "$(command -v bash)" /bin/bash
 		host_program "$(command -v capsh)" /sbin/capsh
 		echo "file /sbin/fake-modprobe $BOOT/fake-modprobe 755 0 0"
-		for a in other-modprobe umh-true umh-false; do
+		for a in other-modprobe umh-true umh-false thread-exec; do
 			echo "slink /sbin/$a fake-modprobe 777 0 0"
 		done
 		for a in mono not-blocked; do

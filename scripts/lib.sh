@@ -80,7 +80,7 @@ need_cmd() {
 	local cmd=$1 pkg=$2
 	command -v "$cmd" >/dev/null && return 0
 	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-		die "$cmd is not on PATH ($PATH), although package $pkg is installed: dpkg -L $pkg shows where it is"
+		die "$cmd is not on PATH, although package $pkg is installed: 'dpkg -L $pkg | grep bin/$cmd' shows where it is; add that directory to PATH"
 	fi
 	die "$cmd is missing: run 'make deps' (it installs package $pkg)"
 }

@@ -37,6 +37,8 @@
 #                 or "usage: ...", that names what is wrong.  One case per
 #                 input, on a small fake kernel tree and scratch BUILD and
 #                 TREE, so nothing real is touched.
+#   sbin-path     with a user's PATH (no sbin directory), the scripts find
+#                 capsh and depmod, which Debian installs in /sbin.
 #   no-apply      make kunit, make demo, make outbox and make mutants, on a
 #                 series whose second patch does not apply, show why: the
 #                 "FAIL: <patch>: apply" line and git am's own error.
@@ -380,6 +382,13 @@ refuses "KERNEL_SRC that is not Linux" kernel/umh.c KERNEL_SRC="$FAKE.other" -- 
 refuses "BASE that is not a ref" nosuchref KERNEL_SRC="$FAKE" BASE=nosuchref -- "$S/tree.sh" --base
 refuses "BASE without KERNEL_SRC" KERNEL_SRC TREE="$FAKE" BASE=v6.13 -- "$S/tree.sh" --base
 refuses "make rebase onto a tree that is not Linux" kernel/umh.c KERNEL_SRC="$FAKE.other" -- "$S/rebase.sh"
+# A program that is missing, or installed where PATH does not look.
+# shellcheck disable=SC2016  # expanded by the inner bash
+refuses "a missing program" "run 'make deps'" \
+	-- bash -c '. "$1"; need_cmd kmod-no-such-program kmod-no-such-package' _ "$S/lib.sh"
+# shellcheck disable=SC2016  # expanded by the inner bash
+refuses "a program off PATH whose package is installed" "although package bash is installed" \
+	-- bash -c '. "$1"; need_cmd kmod-no-such-program bash' _ "$S/lib.sh"
 # The base: a linux-source-6.12 other than the one the project records,
 # and a disk with less room than a step needs.
 refuses "another linux-source-6.12 than scripts/base-version" 0.0-other \
@@ -387,6 +396,16 @@ refuses "another linux-source-6.12 than scripts/base-version" 0.0-other \
 # shellcheck disable=SC2016  # expanded by the inner bash
 refuses "a disk with too little room" "needs about 100000 GB" \
 	-- bash -c '. "$1"; need_space "$2" 100000 "a test"' _ "$S/lib.sh" "$TMP"
+
+# A user's PATH on Debian lacks the sbin directories, where capsh and
+# depmod are: lib.sh adds them.
+# shellcheck disable=SC2016  # expanded by the inner bash
+found=$(env PATH=/usr/local/bin:/usr/bin:/bin bash -c '. "$1"; command -v capsh depmod' _ "$S/lib.sh" 2>&1)
+if (($(grep -c '^/.*sbin/' <<<"$found") == 2)); then
+	result 1 "sbin-path: with a user's PATH, the scripts find $(paste -sd' ' <<<"$found")"
+else
+	result 0 "sbin-path: with a user's PATH, the scripts do not find capsh and depmod: $(paste -sd' ' <<<"$found")"
+fi
 
 # 10. no-apply: each must fail and show the patch and git am's reason.
 shows_apply_error() {
