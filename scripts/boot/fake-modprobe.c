@@ -11,6 +11,11 @@
  *                               where request_module() callers wait)
  *   /sbin/umh-true, umh-false   exit 0 or 1 at once: the trivial helpers of
  *                               the sequential cost measurements
+ *   /sbin/thread-exec ARG...    a modprobe_path program that runs
+ *                               /run/not-a-program with its arguments the
+ *                               way threaded wrappers do: a second thread
+ *                               forks, and the child execs it; exits with
+ *                               the child's status
  *
  * As modprobe it reads its behaviour from /run/mp/config ("SLEEP_MS
  * STATUS [GATED]", default "0 1 0"), and records its life under /run/mp:
@@ -36,10 +41,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -229,6 +236,42 @@ static int not_blocked(int argc, char **argv)
 	return 0;
 }
 
+/* What thread-exec runs: the boot tests put a file of no known format there. */
+#define THREAD_EXEC_TARGET "/run/not-a-program"
+
+static void *thread_exec_fn(void *arg)
+{
+	char **argv = arg;
+	int status = 0;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		argv[0] = THREAD_EXEC_TARGET;
+		execv(THREAD_EXEC_TARGET, argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		status = 127 << 8;
+	return (void *)(long)(WIFEXITED(status) ? WEXITSTATUS(status) : 126);
+}
+
+/*
+ * The child's real_parent is the second thread, not the thread-group
+ * leader that the kernel started: the case that finding a helper by
+ * task_pid() misses.
+ */
+static int thread_exec(int argc, char **argv)
+{
+	pthread_t thread;
+	void *ret;
+
+	if (pthread_create(&thread, NULL, thread_exec_fn, argv) ||
+	    pthread_join(thread, &ret))
+		return 125;
+	return (int)(long)ret;
+}
+
 int main(int argc, char **argv)
 {
 	const char *base = strrchr(argv[0], '/');
@@ -246,5 +289,7 @@ int main(int argc, char **argv)
 		return 0;
 	if (!strcmp(base, "umh-false"))
 		return 1;
+	if (!strcmp(base, "thread-exec"))
+		return thread_exec(argc, argv);
 	return modprobe(argc, argv);
 }

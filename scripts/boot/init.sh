@@ -338,11 +338,23 @@ umh_modes() {
 # modprobe_path names a file that no binary format handles.  Running it
 # as a module's helper makes exec ask for module binfmt-0403 (bytes 2 and 3
 # of the file), from inside the helper, whose own helper asks again, and so
-# on.  The chain must end, with an answer to the first caller: on the
-# patched kernel because a helper's request never joins (and waits for) a
-# request of its ancestors.  Figures: time to the first answer, nested
-# requests (module_request trace events), "kmod busy" warnings.
-recursion() {
+# on.  The unpatched kernel goes round until all 50 slots are taken, and
+# the first caller gets its answer after the 5 s timeout, with "kmod busy".
+# The series fails the helper's request for a module its own chain is
+# loading at once with -ELOOP: at most 2 helpers (the first caller's and
+# one for binfmt-0403), one warning, an answer long before any timeout.
+# Figures: time to the first answer, nested requests (module_request trace
+# events), helpers started (the throttle's statistics where there are
+# any, else one per request), warnings.
+recursion() { loop_through /run/not-a-program kmrec recursion; }
+
+# The same loop, with a modprobe_path program that runs the file from a
+# child of a second thread, as threaded wrappers do: the child's parent is
+# the thread, not the helper the kernel started.
+recursion_threads() { loop_through /sbin/thread-exec kmthr recursion_threads; }
+
+# Runs the loop with modprobe_path $1 for module fs-$2; $3 names the result.
+loop_through() {
 	# No slot may be held by the modprobes of an earlier scenario.
 	mp_reset 0 1
 	T=/sys/kernel/tracing
@@ -354,25 +366,89 @@ recursion() {
 	echo 1 >$ev
 	: >$T/trace
 	w0=$(busy_warnings)
+	l0=$(loop_warnings)
+	launched0=$(stat_of launched) || launched0=
 	rm -f /run/recursion.done
-	echo /run/not-a-program >/proc/sys/kernel/modprobe
+	echo "$1" >/proc/sys/kernel/modprobe
 	t0=$(ms)
-	(mount -t kmrec none /mnt 2>/dev/null; touch /run/recursion.done) &
+	(mount -t "$2" none /mnt 2>/dev/null; touch /run/recursion.done) &
 	p=$!
 	answered=0
 	wait_for '[ -e /run/recursion.done ]' 60 && answered=1
 	t=$(($(ms) - t0))
 	[ $answered = 1 ] || kill -9 $p
 	wait $p
+	# Let the loop's last helpers end before counting them.
+	# shellcheck disable=SC2016 # wait_for evaluates it
+	wait_for '[ "$(throttle_busy 2>/dev/null || echo 0)" = 0 ]' 30
 	mp_real
 	echo 0 >$ev
 	nested=$(grep -c ' module_request: binfmt-0403 ' $T/trace)
 	[ "$nested" -gt 0 ] || { echo "# the trace has:"; head -n 8 $T/trace | sed 's/^/# /'; }
-	result recursion answered="$answered" answer_ms="$t" nested_requests="$nested" \
-		busy_warnings=$(($(busy_warnings) - w0))
-	# At least one nested request: the loop was there; at most one per
-	# slot and one more.
-	[ "$answered" = 1 ] && [ "$nested" -ge 1 ] && [ "$nested" -le 51 ]
+	if [ -n "$launched0" ]; then
+		helpers=$(($(stat_of launched) - launched0))
+	else
+		helpers=$((nested + 1))
+	fi
+	loops=$(($(loop_warnings) - l0))
+	result "$3" answered="$answered" answer_ms="$t" nested_requests="$nested" \
+		helpers="$helpers" loop_warnings="$loops" busy_warnings=$(($(busy_warnings) - w0))
+	# The loop was there (a nested request), and it ended at once: at
+	# most 2 helpers, one warning, no "kmod busy", an answer within a
+	# second (the timeout the unpatched kernel needs is 5 s).
+	[ "$answered" = 1 ] && [ "$nested" -ge 1 ] && [ "$helpers" -ge 1 ] &&
+		[ "$helpers" -le 2 ] && [ "$loops" = 1 ] && [ "$t" -lt 1000 ] &&
+		[ "$(($(busy_warnings) - w0))" = 0 ]
+}
+loop_warnings() { dmesg | grep -c 'requested from within its own modprobe chain'; }
+
+# 50 modprobes that never end hold every slot, and their callers are all
+# killed; then one new request.  The unpatched kernel serves it at once:
+# the killed callers' slots of its semaphore came back (past the cap of
+# live modprobes).  The series serves it once those modprobes have had
+# their slots for two stall timeouts, 10 s, and names them in warnings.
+# A kernel that keeps a slot until modprobe exits and never gives it back
+# fails the request with -ETIME.  Then the other half: while the callers
+# of the stuck modprobes still wait, the cap holds, and a new request
+# fails with -ETIME after the 5 s stall timeout on both kernels.  A
+# regression guard: both kernels pass it.  Figures: time until the new
+# request's modprobe runs, warnings.
+orphan_recovery() {
+	mp_reset 0 1 1
+	w0=$(dmesg | grep -c 'no caller left')
+	# shellcheck disable=SC2086 # $pids is a list of pids
+	{
+		fill_slots ko || { kill -9 $pids; mp_open_gate; wait; return 1; }
+		kill -9 $pids
+		wait $pids 2>/dev/null
+	}
+	t0=$(ms)
+	(request knew) &
+	q=$!
+	served=0
+	wait_for 'grep -qs " fs-knew$" /run/mp/runs/*' 30 && served=1
+	t=$(($(ms) - t0))
+	mp_open_gate
+	wait $q
+	warned=$(($(dmesg | grep -c 'no caller left') - w0))
+
+	mp_reset 0 1 1
+	# shellcheck disable=SC2086 # $pids is a list of pids
+	fill_slots kc || { kill -9 $pids; mp_open_gate; wait; return 1; }
+	t1=$(ms)
+	(request kcnew) &
+	q=$!
+	wait $q
+	capped_ms=$(($(ms) - t1))
+	grep -qs " fs-kcnew$" /run/mp/runs/* && capped=0 || capped=1
+	mp_open_gate
+	wait
+	result orphan_recovery served="$served" served_ms="$t" orphan_warnings="$warned" \
+		cap_held="$capped" capped_fail_ms="$capped_ms"
+	# Served within 3 stall timeouts; with callers still waiting, nothing
+	# past the cap, and a failure after one stall timeout, not before.
+	[ "$served" = 1 ] && [ "$t" -le 15000 ] && [ "$capped" = 1 ] &&
+		[ "$capped_ms" -ge 5000 ] && [ "$capped_ms" -lt 15000 ]
 }
 
 # How many lines of the trace buffer are events $1 for module $2.
