@@ -402,6 +402,36 @@ loop_through() {
 }
 loop_warnings() { dmesg | grep -c 'requested from within its own modprobe chain'; }
 
+# Context switches per request as the queue grows: N concurrent callers
+# of distinct modules (modprobe 20 ms) behind the 50 slots, for N = 50,
+# 200 and 600, from /proc/stat's ctxt.  A throttle that wakes every waiter
+# on every change costs O(N) wakeups per request; per-request waits and
+# the semaphore of the unpatched kernel cost the same at every N.  A
+# regression guard.  The unpatched kernel fails some requests of the
+# longer queues with -ETIME (its timeout is absolute); they are counted,
+# not judged here (moving_queue judges them).
+wakeups() {
+	out=""
+	failed=0
+	for n in 50 200 600; do
+		mp_reset 20 1
+		c0=$(awk '$1 == "ctxt" { print $2 }' /proc/stat)
+		for i in $(seq "$n"); do (request "kw$n-$i") & done
+		wait
+		c1=$(awk '$1 == "ctxt" { print $2 }' /proc/stat)
+		per=$(((c1 - c0) / n))
+		failed=$((failed + n - $(runs)))
+		out="$out ctxt_per_request_$n=$per"
+		[ $n = 50 ] && first=$per
+		last=$per
+	done
+	# shellcheck disable=SC2086 # $out is a list of name=value words
+	result wakeups $out failed_requests="$failed"
+	# At least one switch per request, and no more than twice as many
+	# per request with 12 times the queue.
+	[ "$first" -ge 1 ] && [ "$last" -le $((2 * first)) ]
+}
+
 # 50 modprobes that never end hold every slot, and their callers are all
 # killed; then one new request.  The unpatched kernel serves it at once:
 # the killed callers' slots of its semaphore came back (past the cap of
