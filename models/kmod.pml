@@ -2,22 +2,32 @@
 /*
  * kmod.pml - the request_module() throttle, kernel/module/kmod.c
  *
- * One file, four protocols (line numbers: kernel/module/kmod.c at the tip
- * of the series, or at the base for -DSEM):
- *   -DV2        the protocol the series should have: any waiter in the
- *               throttle, a new caller, or whoever releases a slot gives
- *               free slots to the head of the queue, and the launch is
- *               handed to a worker in the same locked step; a request that
- *               a helper makes for a module its own ancestry is loading
- *               (the module of the helper's request, of the request whose
- *               helper made that one, and so on) fails at once with
- *               -ELOOP; other requests of helpers queue on their own, as
- *               in V1.  (Default.)
- *   -DV2INLINE  as V2, but the waiter that claims a slot launches the
- *               helper itself after unlocking, as the series does
- *   -DV1        the series: only a caller of the head request may claim a
- *               slot for it (kmod_claim_slot()), and launches it itself;
- *               helpers never join but get no -ELOOP
+ * One file, four protocols (line numbers, ":N": kernel/module/kmod.c of
+ * the series at its tip for -DV2; for -DV1 and -DV2INLINE the same file
+ * before the series' four V2 commits, i.e. at the parent of "module: kmod:
+ * hand free slots to the head of the queue from whoever frees them"; for
+ * -DSEM, 6.12.117):
+ *   -DV2        the series (default): whoever frees a slot, or queues a
+ *               request while one is free, gives free slots to the head of
+ *               the queue (kmod_handover()) and queues the launch to a
+ *               worker; callers never launch, and sleep on their own
+ *               request, woken only when its state changes; a helper's
+ *               request for a module its chain of requests is loading
+ *               fails at once with -ELOOP, its other requests queue on
+ *               their own with a reference to the helper's request; a
+ *               caller that finds the queue stalled stops counting the
+ *               modprobes that have no caller left and have had their
+ *               slot for 2 stall periods (kmod_release_orphans()), waits
+ *               if such a modprobe is younger, and fails with -ETIME only
+ *               if none has lost its callers
+ *   -DV2INLINE  a comparison: as the V2 of the previous model (the queue
+ *               handed over by anyone), but the waiter that claims a slot
+ *               launches the helper itself after unlocking, as the series
+ *               did before; no orphan release; old line numbers
+ *   -DV1        the series before the V2 commits: only a caller of the
+ *               head request may claim a slot for it (kmod_claim_slot()),
+ *               and launches it itself; helpers never join but get no
+ *               -ELOOP; no orphan release
  *   -DSEM       6.12.117: a semaphore of L slots taken with down_timeout()
  *               for an absolute 5 s, uninterruptibly; no coalescing; the
  *               slot is given back when the caller stops waiting
@@ -37,13 +47,27 @@
  *               modules (1: a module that needs itself, like a binfmt
  *               loop; 2: two modules that need each other)
  *   NOTIMER     no time passes: no stall, no timeout (for "wakeup")
+ *   AGEIDLE     (V2) running requests also age while no request waits
+ *               (see clock())
+ *   STUCK       the helpers of the first NEXT - 1 callers' requests may
+ *               hang for ever (a module init that never returns); those
+ *               callers are all killed, at some step; the last outside
+ *               caller, the new one, asks for a module of its own and
+ *               starts once all the others have returned (for "served")
  *
  * Mutations, which must each break a property (checks of the checks):
- *   MUT_NOWAKE       kmod_request_done() releases the slot without
- *                    kmod_throttle_changed()
+ *   MUT_NOWAKE       kmod_request_done() releases the slot without waking
+ *                    the waiters (V2: kmod_request_changed(); V1:
+ *                    kmod_throttle_changed())
  *   MUT_NODEQUEUE    kmod_request_put() frees a queued request without
  *                    list_del(): it stays on the queue
- *   MUT_HELPER_JOINS a helper's request joins one in flight, like any other
+ *   MUT_HELPER_JOINS (V1) a helper's request joins one in flight, like
+ *                    any other
+ *   MUT_RELEASE_WITH_CALLERS  (V2) kmod_release_orphans() ignores
+ *                    req->callers: it also stops counting old modprobes
+ *                    that callers still wait for
+ *   MUT_RELEASE_YOUNG (V2) kmod_release_orphans() ignores the age: it
+ *                    stops counting a modprobe the moment it has no caller
  *
  * Time is abstract: the clock process stands for "a whole stall period
  * (5 s) has passed".  Each Promela statement is atomic; an atomic block
@@ -51,7 +75,7 @@
  * model is sequentially consistent.
  *
  * What the launcher does with the usermode helper (kmod_launch_modprobe(),
- * :597, with UMH_NO_WAIT | UMH_REAP) is taken from umh.pml, which checks
+ * V2 :990, V1 :597, with UMH_NO_WAIT | UMH_REAP) is taken from umh.pml, which checks
  * it: kmod_request_done() runs exactly once per launch, after the helper
  * has exited or failed to start, possibly before the launch returns.
  */
@@ -59,8 +83,8 @@
 #if !defined(V1) && !defined(V2INLINE) && !defined(SEM)
 #define V2
 #endif
-#if defined(V2) || defined(V2INLINE)
-#define ELOOP_RULE		/* recursion fails at once */
+#if defined(V2INLINE)
+#define ELOOP_RULE		/* recursion fails at once (V2 has its own) */
 #endif
 
 #ifndef L
@@ -75,6 +99,11 @@
 #ifndef KILL
 #define KILL 0
 #endif
+#if defined(STUCK) && (defined(SEM) || defined(LOOP) || NEXT < 2)
+#error "STUCK is for V2, V1 and V2INLINE, with 2 or 3 outside callers and no LOOP"
+#endif
+#define NEWC	(NEXT - 1)		/* STUCK: the new caller */
+#define ORPHAN_PERIODS	2		/* KMOD_ORPHAN_PERIODS, V2 :75 */
 #define NC	(NEXT + NNEST)		/* callers, and request objects */
 /* arrays have room for 3 outside callers, which the formulas name */
 #if NC < 3
@@ -85,7 +114,7 @@
 #define NNAMES	3
 #define NONE	255
 
-/* enum kmod_request_state, :119, plus FREE for an unused object */
+/* enum kmod_request_state, V2 :150, V1 :119, plus FREE for an unused object */
 #define R_FREE		0
 #define R_QUEUED	1
 #define R_RUNNING	2
@@ -98,18 +127,27 @@
 #define ELOOP		3
 #define ERESTARTSYS	4
 
-/* struct kmod_throttle, :99 (SEM: the semaphore and its wait list) */
+/* struct kmod_throttle, V2 :128, V1 :99 (SEM: the semaphore and its wait list) */
 byte in_use;			/* slots taken */
 byte queue[NCA];			/* kt->queued, oldest first (SEM: sem->wait_list) */
 byte qlen;
 
-/* struct kmod_request, :138; request r is the one caller r made, if any */
+/* struct kmod_request, V2 :178, V1 :138; request r is the one caller r
+ * made, if any */
 byte rstate[NCA];
 byte users[NCA];
 byte rname[NCA];
 byte result[NCA];
 bool expired[NCA];		/* a stall period passed since the queue last moved */
 bool freed[NCA];
+#ifdef V2
+byte ncallers[NCA];		/* req->callers: callers that have not left */
+bool uncounted[NCA];		/* req->uncounted */
+byte age[NCA];			/* stall periods since the slot was given
+				   (req->started_at), counted up to
+				   ORPHAN_PERIODS */
+byte parent[NCA];		/* req->parent, NONE for NULL */
+#endif
 
 /* callers (outside callers first, then requests made by helpers) */
 byte cname[NCA];			/* the module asked for */
@@ -117,12 +155,21 @@ bool cwait[NCA];			/* request_module(), not _nowait() */
 bool nested[NCA];		/* made by a helper, or a process it started */
 byte chain[NCA];			/* modules the caller's ancestry is loading (bits) */
 byte myreq[NCA];			/* the request the caller waits for */
+#ifdef V2
+byte origin[NCA];		/* the request whose helper made the caller's
+				   request (kmod_caller_origin() and
+				   kmod_origin_request()), NONE if none */
+bool inreq[NCA];		/* between kmod_request_enter() and
+				   kmod_request_leave(): a caller of myreq */
+#endif
 bool killed[NCA];
 bool returned[NCA];
 byte ret[NCA];
-bool asleep[NCA];		/* waiting: kt->events read, on kt->wq, in
-				   schedule() (SEM: on the semaphore, or in umh) */
-bool dirty[NCA];		/* kt->events changed since: the wake-up */
+bool asleep[NCA];		/* waiting: V2: the request's state read, on
+				   req->wq, in schedule(); V1: kt->events read,
+				   on kt->wq; SEM: on the semaphore, or in umh */
+bool dirty[NCA];		/* the wake-up: V2 the request's state changed,
+				   V1 kt->events changed */
 bool unint[NCA];		/* asleep where SIGKILL cannot end the sleep */
 bool timed[NCA];		/* the sleep has a timeout */
 bool tmo[NCA];			/* ... and it expired */
@@ -138,17 +185,25 @@ byte alive_name[NNAMES];	/* ... for requests not made by helpers */
 byte next_nested = NEXT;	/* next caller id for a request made by a helper */
 byte nspawned, nreturned;	/* of those */
 bool parked;			/* caller 0 stopped running */
+bool hung;			/* STUCK: a helper hangs for ever */
 
 /* Observations, read by the properties at the end of the file */
 bool stuck_q[NCA];		/* for a whole period every slot was taken and
 				   none was released or handed over */
 bool touched_freed;		/* a request was used after kfree() */
 bool leaked;			/* at the end a request or slot was left over */
-bool false_etime;		/* -ETIME while the queue moved */
+bool false_etime;		/* -ETIME while the queue moved (V2: or while a
+				   counted modprobe had no caller) */
 bool dup;			/* two modprobes of one module at once */
 bool loop_ok;			/* a request in a loop did not fail */
 bool loop_waited;		/* ... it waited, or did not get -ELOOP */
 bool budget_short;		/* the recursion needed more than NNEST */
+#ifdef V2
+byte nunc;			/* helpers alive whose request is uncounted */
+bool bad_release;		/* a request stopped counting while a caller
+				   was in it, or before it had had its slot
+				   for ORPHAN_PERIODS */
+#endif
 bool all_ended, stuck;
 byte live;			/* processes started and not ended */
 
@@ -169,11 +224,39 @@ bool cstarted[NCA];		/* caller n (a request a helper makes) has been started */
 #define START(x)	live++; x = true
 #define HELPER(r)	hstarted[r]
 #define CALLER(n)	cstarted[n]
+/* STUCK: the new caller starts once the others have returned */
+#ifdef STUCK
+#if NEXT == 2
+#define OLD_RETURNED	returned[0]
+#else
+#define OLD_RETURNED	(returned[0] && returned[1])
+#endif
+#define CAN_START(c)	((c < NEWC) || (c == NEWC && OLD_RETURNED) || cstarted[c])
+#else
+#define CAN_START(c)	(c < NEXT || cstarted[c])
+#endif
+
+#ifdef V2
+/* A caller process is in request r (observations: independent of
+ * req->callers), and r is a counted running request without callers. */
+#define INREQ(k, r)	(k < NC && inreq[k] && myreq[k] == r)
+#define HAS_CALLERS(r)	(INREQ(0, r) || INREQ(1, r) || INREQ(2, r) || \
+			 INREQ(3, r) || INREQ(4, r))
+#define ORPHAN(r)	(r < NC && rstate[r] == R_RUNNING && !uncounted[r] && !HAS_CALLERS(r))
+#define ORPHAN_COUNTED	(ORPHAN(0) || ORPHAN(1) || ORPHAN(2) || ORPHAN(3) || ORPHAN(4))
+/* a counted running request whose age still counts */
+#define YOUNG(r)	(r < NC && rstate[r] == R_RUNNING && !uncounted[r] && age[r] < ORPHAN_PERIODS)
+#define AGING		(YOUNG(0) || YOUNG(1) || YOUNG(2) || YOUNG(3) || YOUNG(4))
+#if NC > 5
+#error "at most 5 callers"
+#endif
+#endif
 
 /*
  * A point where caller 0 may stop running for good: PARK=1 anywhere it
  * can be preempted, PARK=2 only where it sleeps or is about to take the
- * lock, not between claiming a slot and launching the helper.
+ * lock, not between claiming a slot and launching the helper (V2: no
+ * caller launches, PARK=1 only).
  */
 #ifdef PARK
 #define MAYPARK		if :: c == 0 -> parked = true; goto end_park :: true -> skip fi;
@@ -190,9 +273,10 @@ bool cstarted[NCA];		/* caller n (a request a helper makes) has been started */
 #endif
 
 /*
- * What a waiter's next pass through kmod_request_wait() would do other
- * than sleep again: its request is done, or running and it does not wait
- * for the exit, or it may claim a slot, or its request may stall.
+ * V1, V2INLINE: what a waiter's next pass through kmod_request_wait()
+ * would do other than sleep again: its request is done, or running and
+ * it does not wait for the exit, or it may claim a slot, or its request
+ * may stall.
  */
 #ifdef V1
 #define MAY_CLAIM(k)	(rstate[myreq[k]] == R_QUEUED && queue[0] == myreq[k] && in_use < L)
@@ -205,8 +289,8 @@ bool cstarted[NCA];		/* caller n (a request a helper makes) has been started */
 			 (rstate[myreq[k]] == R_QUEUED && expired[myreq[k]] && in_use >= L))
 
 /*
- * kmod_throttle_changed(), :200: kt->events++ and wake_up_all().  Every
- * waiter sees the change and is woken.  A waiter for which nothing
+ * V1, V2INLINE: kmod_throttle_changed(), :200: kt->events++ and
+ * wake_up_all().  Every waiter sees the change and is woken.  A waiter for which nothing
  * changed would take the lock, test, and sleep again: a stutter, which
  * the model leaves out by waking only the waiters for which RELEVANT()
  * holds.  Every change to the throttle in a locked section is followed
@@ -252,8 +336,494 @@ inline q_remove(r)
 	k = 0
 }
 
-#ifndef SEM
-/* ------------------------------------------------------- the series, v2 */
+#ifdef V2
+/* ---------------------------------------------- the series at its tip, V2 */
+
+/*
+ * kmod_request_changed(), :250-254: wake_up_all(&req->wq).  The callers
+ * of request r asleep on its wait queue are woken; they are the only
+ * ones that wait for its state, and every change of the state wakes them
+ * (kmod_claim_slot(), kmod_request_done(), kmod_request_stalled()), so
+ * that the condition of the wait, the state differs from the one read
+ * before sleeping, holds exactly for the woken ones.
+ */
+inline req_changed(r)
+{
+	k = 0;
+	do
+	:: k < NC ->
+		if
+		:: asleep[k] && myreq[k] == r -> dirty[k] = true
+		:: else -> skip
+		fi;
+		k++
+	:: else -> k = 0; break
+	od
+}
+
+/* The helper starts: it is counted alive from its slot on (see helper()). */
+inline helper_starts(r)
+{
+	alive++;
+	if
+	:: !nested[r] ->
+		if
+		:: alive_name[rname[r]] > 0 -> dup = true
+		:: else -> skip
+		fi;
+		alive_name[rname[r]]++
+	:: else -> skip
+	fi
+}
+
+/* kmod_claim_slot(), :474-489, for request h at the head */
+inline claim(h)
+{
+	TOUCH(h);
+	rstate[h] = R_RUNNING;		/* :477-478, launched */
+	age[h] = 0;			/* :479, started_at = jiffies */
+	q_remove(h);			/* :480, onto kt->running */
+	users[h]++;			/* :481, the launcher's reference */
+	in_use++;			/* :482 */
+	moved();			/* :484-485 */
+	req_changed(h)			/* :488 */
+}
+
+/*
+ * kmod_handover(), :514-525: free slots go to the head of the queue,
+ * oldest first, and each launch is queued to a worker (queue_work(),
+ * :522), which helper() stands for from that step on.
+ */
+inline handover()
+{
+	do
+	:: in_use < L && qlen > 0 ->		/* :519 */
+		h = queue[0];			/* :520 */
+		claim(h);			/* :521 */
+		helper_starts(h);		/* :522 */
+		START(HELPER(h));
+		h = NONE
+	:: else -> break
+	od
+}
+
+/*
+ * kmod_request_put(), :385-405: drop a reference to request r; the last
+ * one frees it, takes it off the queue if it is still queued (:398-399:
+ * no slot was its, so nothing is handed over), and drops its reference
+ * to its parent, and so on up the chain (:391, :401).  Each request is
+ * one locked section.
+ */
+inline put(r)
+{
+	p = r;
+	do
+	:: p != NONE ->
+		atomic {
+			TOUCH(p);
+			users[p]--;			/* :393 */
+			if
+			:: users[p] == 0 ->
+				if
+				:: rstate[p] == R_QUEUED ->
+#ifndef MUT_NODEQUEUE
+					q_remove(p)	/* :398-399 */
+#else
+					skip
+#endif
+				:: else -> skip
+				fi;
+				/*
+				 * put_pid() and kfree(), :402-403, come after
+				 * the unlock; nothing can reach the request by
+				 * then, and a use in between would be a use
+				 * after this free here.
+				 */
+				freed[p] = true;
+				q = parent[p];		/* :401 */
+				rstate[p] = R_FREE; rname[p] = 0; result[p] = 0;
+				expired[p] = false; stuck_q[p] = false;
+				ncallers[p] = 0; uncounted[p] = false;
+				age[p] = 0; parent[p] = NONE;
+				p = q; q = 0
+			:: else -> p = NONE		/* :394-395 */
+			fi
+		}
+	:: else -> break
+	od
+}
+
+/* kmod_request_done(), :446-460, the locked part: the helper is gone */
+inline done_locked(r, res)
+{
+	TOUCH(r);
+	result[r] = res;		/* :451 */
+	rstate[r] = R_DONE;		/* :452-453 */
+	if
+	:: !uncounted[r] -> in_use--	/* :454-455 */
+	:: else -> nunc--		/* (observation) */
+	fi;
+	moved();			/* :456-457 */
+#ifndef MUT_NOWAKE
+	req_changed(r);			/* :458 */
+#endif
+	handover()			/* :459 */
+}
+
+/*
+ * The helper of request r, from the launch work (kmod_launch_work(),
+ * :492, kmod_launch_modprobe(), :990) to kmod_modprobe_cleanup() (:968),
+ * which umh runs once modprobe has exited.  It is started in the step
+ * that gives r its slot: only the observations (alive, alive_name) see
+ * when the worker runs, and counting it alive from the slot on is the
+ * stricter cap.  A launch that fails (-ENOMEM, :1022; umh's errors reach
+ * the cleanup too) is the same as a helper that exits at once.
+ */
+proctype helper(byte r)
+{
+	byte k, h = NONE, n, p = NONE, q, res = OK;
+
+#ifdef LOOP
+	/*
+	 * modprobe's exec, or the module's init, asks for the next module,
+	 * after kmod_modprobe_init() (:975) has set req->helper
+	 * (kmod_request_started(), :427): the nested caller's origin is r.
+	 */
+end_idle:
+	atomic {
+		hstarted[r] ->
+		if
+		:: next_nested < NC ->
+			n = next_nested;
+			next_nested++;
+			nested[n] = true;
+			cwait[n] = true;
+			cname[n] = (rname[r] + 1) % LOOP;
+			chain[n] = chain[r] | (1 << rname[r]);
+			origin[n] = r;
+			nspawned++;
+			START(CALLER(n))
+		:: else -> budget_short = true; n = NONE
+		fi
+	}
+	if
+	:: n != NONE ->
+		returned[n];
+		if			/* modprobe fails if its request failed */
+		:: ret[n] != OK -> res = EFAIL
+		:: else -> skip
+		fi
+	:: else -> skip
+	fi;
+	n = 0;
+#elif defined(STUCK)
+end_idle:
+	if
+	:: atomic { hstarted[r] && r < NEWC -> hung = true }; goto end_hang
+	:: hstarted[r] -> skip
+	fi;
+#else
+end_idle:
+#endif
+	atomic {			/* modprobe exits: :971, kmod_request_done() */
+		hstarted[r] ->
+		alive--;
+		if
+		:: !nested[r] -> alive_name[rname[r]]--
+		:: else -> skip
+		fi;
+		done_locked(r, res);
+		/*
+		 * :461, after the unlock: the launcher's reference to a done
+		 * request, in the same step, as nothing in between could
+		 * tell (it is the last reference only if nobody else holds
+		 * one).
+		 */
+		put(r)
+	}
+	live--;
+#ifdef STUCK
+	goto out;
+end_hang:
+	false;
+out:
+	skip
+#endif
+}
+
+/*
+ * kmod_request_stalled(), :565-579.  Its caller found, after a whole
+ * stall period, every slot taken and no modprobe without callers
+ * (kmod_release_orphans() returned -1): the observations check both.
+ */
+inline stalled(r)
+{
+	false_etime = (false_etime || !stuck_q[r] || ORPHAN_COUNTED);
+	result[r] = ETIME;		/* :569 */
+	rstate[r] = R_DONE;		/* :570 */
+	q_remove(r);			/* :571 */
+	req_changed(r)			/* :578 */
+}
+
+/*
+ * kmod_release_orphans(), :614-649.  rel: 0 some were released (and the
+ * slots handed over, :647), 1 some have no caller but are too young
+ * (:627-631: wait until the oldest is old enough), 2 none is without
+ * callers (:620, :645-646: -1).  The observation bad_release checks the
+ * callers by the caller processes themselves, not by req->callers.
+ */
+inline release_orphans(rel)
+{
+	rel = 2;
+	p = 0;
+	do
+	:: p < NC ->
+		if
+#ifndef MUT_RELEASE_WITH_CALLERS
+		:: rstate[p] == R_RUNNING && !uncounted[p] && ncallers[p] == 0 ->	/* :624-626 */
+#else
+		:: rstate[p] == R_RUNNING && !uncounted[p] ->
+#endif
+			if
+#ifndef MUT_RELEASE_YOUNG
+			:: age[p] >= ORPHAN_PERIODS ->			/* :627-628 */
+#else
+			:: true ->
+#endif
+				bad_release = (bad_release || HAS_CALLERS(p) ||
+					       age[p] < ORPHAN_PERIODS);
+				uncounted[p] = true;			/* :633 */
+				in_use--;				/* :634 */
+				nunc++;
+				rel = 0
+			:: else ->
+				if				/* :628-631 */
+				:: rel == 2 -> rel = 1
+				:: else -> skip
+				fi
+			fi
+		:: else -> skip
+		fi;
+		p++
+	:: else -> p = NONE; break
+	od;
+	if
+	:: rel == 0 -> handover()		/* :645-648 */
+	:: else -> skip
+	fi
+}
+
+/*
+ * __request_module(), :1101: usermodehelper_wait_begin() (:1129), then
+ * kmod_throttle_request(), :922, whose kmod_request_enter() (:863) and
+ * kmod_request_wait() (:748) are the steps below, then
+ * usermodehelper_wait_end() (:1133).
+ */
+proctype caller(byte c)
+{
+	byte r = NONE, k, h = NONE, p = NONE, q, res, own = NONE, rel;
+	bool again;
+
+	MAYPARK
+end_idle:
+	atomic {				/* spin_lock(), :941 */
+		CAN_START(c) ->
+		/*
+		 * kmod_caller_origin(), :940, and kmod_origin_request(),
+		 * :872-873: the running request whose helper made this
+		 * request, known exactly here.
+		 */
+		own = origin[c];
+		/* kmod_chain_loads(), :874, :329-331 */
+		p = own;
+		do
+		:: p != NONE ->
+			TOUCH(p);
+			if
+			:: rname[p] == cname[c] -> break
+			:: else -> p = parent[p]
+			fi
+		:: else -> break
+		od;
+		if
+		:: p != NONE -> p = NONE; own = NONE; res = ELOOP; goto leave	/* :875-877 */
+		:: else -> skip
+		fi;
+		r = NONE;
+		if
+		:: own == NONE ->		/* kmod_find_request(), :879-880, :362-375 */
+			k = 0;
+			do
+			:: k < NC && !(rstate[k] == R_RUNNING && rname[k] == cname[c]) -> k++
+			:: else -> break
+			od;
+			if
+			:: k < NC -> r = k
+			:: else ->
+				k = 0;
+				do
+				:: k < qlen && rname[queue[k]] != cname[c] -> k++
+				:: else -> break
+				od;
+				if
+				:: k < qlen -> r = queue[k]
+				:: else -> skip
+				fi
+			fi;
+			k = 0
+		:: else -> skip		/* a helper's request never joins */
+		fi;
+		if
+		:: r != NONE ->			/* join, :881-886 */
+			TOUCH(r);
+			users[r]++;
+			ncallers[r]++
+		:: else ->			/* a new request, :887-903 */
+			r = c;
+			rstate[r] = R_QUEUED;
+			users[r] = 1;
+			ncallers[r] = 1;
+			rname[r] = cname[c];
+			freed[r] = false;
+			if
+			:: own != NONE ->	/* :898-901 */
+				TOUCH(own);
+				users[own]++;
+				parent[r] = own
+			:: else -> skip
+			fi;
+			queue[qlen] = r;	/* :902 */
+			qlen++;
+			handover()		/* :903 */
+		fi;
+		own = NONE;
+		myreq[c] = r;
+		inreq[c] = true
+	}					/* spin_unlock(), :946 */
+
+	do					/* kmod_request_wait(), :759-833 */
+	:: MAYPARK
+	   atomic {
+		/*
+		 * Asleep (see below), the caller goes on once woken, killed,
+		 * or out of time; ___wait_event() tests the condition first,
+		 * then the signal.  Returning from the wait and taking the
+		 * lock again (:827) are one step here: whatever happens in
+		 * between could as well happen before the caller runs.
+		 */
+		!asleep[c] || dirty[c] || killed[c] || (timed[c] && tmo[c]) ->
+		if
+		:: asleep[c] ->
+			if
+			:: !dirty[c] && killed[c] -> res = ERESTARTSYS
+			:: else -> skip
+			fi;
+			asleep[c] = false; dirty[c] = false;
+			timed[c] = false; tmo[c] = false
+		:: else -> skip
+		fi;
+		if
+		:: res == ERESTARTSYS -> break	/* :829-832 */
+		:: else -> skip
+		fi;
+		TOUCH(r);
+		if
+		:: rstate[r] == R_DONE ->	/* :761-765 */
+			/* wait || !req->launched: only a stalled request is
+			 * done without having had a slot */
+			if
+			:: cwait[c] || result[r] == ETIME -> res = result[r]
+			:: else -> res = OK
+			fi;
+			break
+		:: rstate[r] == R_RUNNING && !cwait[c] -> res = OK; break	/* :766-770 */
+		:: rstate[r] == R_RUNNING && cwait[c] -> skip	/* :771, no timeout */
+		:: rstate[r] == R_QUEUED && expired[r] && in_use >= L ->	/* :773-774 */
+			release_orphans(rel);	/* :775-776 */
+			if
+			:: rel == 0 -> again = true	/* :777-782: warn, then again */
+			:: rel == 1 -> timed[c] = true	/* until it is old enough */
+			:: rel == 2 ->			/* :783-786, then :761-764 */
+				stalled(r); res = ETIME; rel = 0; break
+			fi;
+			rel = 0
+		:: rstate[r] == R_QUEUED && !(expired[r] && in_use >= L) ->
+			timed[c] = true		/* :793-794, :812: the deadline */
+		fi;
+		/*
+		 * The warning of kmod_report_slow() (:795-813) only
+		 * unlocks and tests again; it is left out.
+		 */
+		if
+		:: again -> again = false	/* unlocked: the next pass */
+		:: else ->
+			/*
+			 * :821-826: read req->state, unlock, and
+			 * wait_event_killable_timeout(): on req->wq, then the
+			 * condition (the state changed), the signal, the time
+			 * left, then schedule().  Taken as one step with the
+			 * unlock: a change, a kill or the time running out in
+			 * between ends the wait just as it ends the sleep.
+			 */
+			if
+			:: killed[c] -> res = ERESTARTSYS; timed[c] = false; break
+			:: else -> asleep[c] = true
+			fi
+		fi
+	   }
+	od;
+	MAYPARK
+	/*
+	 * kmod_request_leave(), :957, :413-416: req->callers-- in one locked
+	 * section, kmod_request_put() in the next.  Taken as one step unless
+	 * the put frees a queued request: in between, only a claim of that
+	 * request (a slot freed meanwhile) would see anything the step does
+	 * not also leave behind (a decrement of a reference that is not the
+	 * last commutes with everything else that may happen in between).
+	 */
+	atomic {
+		TOUCH(r);
+		ncallers[r]--;			/* :414 */
+		inreq[c] = false;
+		again = (rstate[r] == R_QUEUED && users[r] == 1);
+		if
+		:: !again -> put(r)		/* :416 */
+		:: else -> skip
+		fi
+	}
+	if
+	:: again -> again = false; put(r)	/* :416, the last reference */
+	:: else -> skip
+	fi;
+leave:
+	atomic {				/* usermodehelper_wait_end(), :1133 */
+		if
+		:: nested[c] && IN_CHAIN(c) && res == OK -> loop_ok = true
+		:: else -> skip
+		fi;
+		if
+		:: nested[c] && IN_CHAIN(c) && (res != ELOOP || r != NONE) -> loop_waited = true
+		:: else -> skip
+		fi;
+		ret[c] = res;
+		returned[c] = true;
+		if
+		:: nested[c] -> nreturned++
+		:: else -> skip
+		fi;
+		live--
+	}
+#ifdef PARK
+	goto out;
+end_park:
+	false;
+out:
+	skip
+#endif
+}
+
+#elif !defined(SEM)
+/* ------------------------------- the series before V2: V1 and V2INLINE */
 
 /* kmod_claim_slot(), :363-372, for request h at the head */
 inline claim(h)
@@ -267,27 +837,7 @@ inline claim(h)
 	changed()
 }
 
-#ifdef V2
-/*
- * Free slots go to the head of the queue, oldest first, whoever sees them
- * free; the launch is queued to a worker (queue_work() may be called under
- * a spinlock), so that no caller sits between claim and launch.
- */
-inline handover()
-{
-	do
-	:: in_use < L && qlen > 0 ->
-		h = queue[0];
-		claim(h);
-		helper_starts(h);
-		START(HELPER(h));
-		h = NONE
-	:: else -> break
-	od
-}
-#else
 #define handover()	skip
-#endif
 
 /*
  * kmod_request_put(), :281: the last reference frees the request, and a
@@ -353,10 +903,9 @@ inline helper_starts(r)
 
 /*
  * The helper of request r, from its start to kmod_modprobe_cleanup()
- * (:575), which umh runs once modprobe has exited.  With V2 it also
- * stands for the worker that runs kmod_launch_modprobe().  It starts in
- * the step that launches it: only the observations (alive, alive_name)
- * see when, and failing to start is the same as exiting at once.
+ * (:575), which umh runs once modprobe has exited.  It starts in the step
+ * that launches it: only the observations (alive, alive_name) see when,
+ * and failing to start is the same as exiting at once.
  */
 proctype helper(byte r)
 {
@@ -391,6 +940,12 @@ end_idle:
 	:: else -> skip
 	fi;
 	n = 0;
+#elif defined(STUCK)
+end_idle:
+	if
+	:: atomic { hstarted[r] && r < NEWC -> hung = true }; goto end_hang
+	:: hstarted[r] -> skip
+	fi;
 #else
 end_idle:
 #endif
@@ -404,7 +959,14 @@ end_idle:
 		done_locked(r, res)
 	}
 	put(r);				/* :343 */
-	live--
+	live--;
+#ifdef STUCK
+	goto out;
+end_hang:
+	false;
+out:
+	skip
+#endif
 }
 
 /* kmod_launch_modprobe(), :597, run by the caller that claimed (V1, V2INLINE) */
@@ -439,7 +1001,7 @@ proctype caller(byte c)
 	MAYPARK
 end_idle:
 	atomic {				/* spin_lock(), :536 */
-		c < NEXT || cstarted[c] ->
+		CAN_START(c) ->
 #ifdef ELOOP_RULE
 		if
 		:: nested[c] && IN_CHAIN(c) -> res = ELOOP; goto leave
@@ -527,13 +1089,11 @@ end_idle:
 			h = r; claim(h)
 		:: else -> skip
 		fi;
-#elif defined(V2INLINE)
+#else					/* V2INLINE: any waiter */
 		if
 		:: in_use < L && qlen > 0 -> h = queue[0]; claim(h)
 		:: else -> skip
 		fi;
-#else
-		handover();
 #endif
 		if
 		:: h != NONE -> skip		/* launch it, unlocked: :454-457 */
@@ -671,7 +1231,7 @@ proctype caller(byte c)
 	MAYPARK
 end_idle:
 	atomic {				/* down_timeout(), kmod.c:158, semaphore.c:160 */
-		c < NEXT || cstarted[c] ->
+		CAN_START(c) ->
 		if
 		:: in_use < L -> in_use++; moved(); got = true	/* sem->count-- */
 		:: else ->
@@ -777,24 +1337,43 @@ out:
 
 /*
  * Abstract time.  A tick: a whole stall period passes.  Queued requests
- * then have waited their period (kmod_stall_deadline(), :394, measures it
- * from the last time the queue moved, and moved() resets it), and every
- * timed sleep of a queued caller expires.  SEM: down_timeout()'s 5 s are
- * counted from the start of the wait, and nothing resets them.
+ * then have waited their period (kmod_stall_deadline(), V2 :545, V1 :394,
+ * measures it from the last time the queue moved, and moved() resets
+ * it), and every timed sleep of a queued caller expires.  SEM:
+ * down_timeout()'s 5 s are counted from the start of the wait, and
+ * nothing resets them.  V2: every running request has had its slot for
+ * one more period (its age, req->started_at, :627), counted up to
+ * ORPHAN_PERIODS, beyond which kmod_release_orphans() sees no difference.
  *
  * Time only matters while requests wait and every slot is taken: with a
  * slot free the queue moves at the next claim (which resets the period)
- * and no request may stall (:471), so the clock ticks only then.  A timed
- * sleep that would expire with a slot free only makes its caller test
- * again and sleep again; leaving it out removes no outcome.
+ * and no request may stall (V2 :774, V1 :471), so the clock ticks only
+ * then.  A timed sleep that would expire with a slot free only makes its
+ * caller test again and sleep again; leaving it out removes no outcome.
+ *
+ * V2: ages therefore grow only in those periods, and a request's age in
+ * the model is at most the time it has really had its slot: the model
+ * releases a modprobe no earlier than the C, and where the C releases at
+ * once, the model's caller waits for more ticks first (kmod_release_
+ * orphans() returning the time left, :628-631), which only set what the
+ * release's handover resets (moved()).  -DAGEIDLE lets the clock tick,
+ * for the ages alone, also while no request waits.
  */
+#if defined(V2) && defined(AGEIDLE)
+#define TICKS		((qlen > 0 && in_use >= L) || AGING)
+#else
+#define TICKS		(qlen > 0 && in_use >= L)
+#endif
 proctype clock()
 {
 	byte k;
 
+#ifdef STUCK
+end_tick:
+#endif
 	do
 	:: atomic {
-		qlen > 0 && in_use >= L ->
+		TICKS ->
 		k = 0;
 		do
 		:: k < NC ->
@@ -803,6 +1382,10 @@ proctype clock()
 			:: rstate[k] == R_QUEUED ->
 				expired[k] = true;
 				stuck_q[k] = (in_use >= L)
+#ifdef V2
+			:: rstate[k] == R_RUNNING && age[k] < ORPHAN_PERIODS ->
+				age[k]++
+#endif
 #else
 			:: timed[k] ->
 				stuck_q[k] = (in_use >= L)
@@ -822,11 +1405,20 @@ proctype clock()
 	live--
 }
 
-/* SIGKILL may reach outside callers at any step (at most KILL of them). */
+/*
+ * SIGKILL may reach outside callers at any step (at most KILL of them).
+ * STUCK: every outside caller but the new one is killed, at some step.
+ */
 proctype killer()
 {
 	byte n;
 
+#ifdef STUCK
+	do
+	:: n < NEWC -> killed[n] = true; n++
+	:: else -> break
+	od;
+#else
 	do
 	:: n < KILL ->
 		if
@@ -837,6 +1429,7 @@ proctype killer()
 		n++
 	:: break
 	od;
+#endif
 	live--
 }
 
@@ -846,7 +1439,7 @@ proctype killer()
  */
 active proctype watchdog()
 {
-end:	timeout -> stuck = !all_ended && !parked
+end:	timeout -> stuck = !all_ended && !parked && !hung
 }
 
 init {
@@ -855,7 +1448,13 @@ init {
 	atomic {
 		k = 0;
 		do
-		:: k < NC -> myreq[k] = k; k++
+		:: k < NC ->
+			myreq[k] = k;
+#ifdef V2
+			origin[k] = NONE;
+			parent[k] = NONE;
+#endif
+			k++
 		:: else -> break
 		od;
 		k = 0;
@@ -868,6 +1467,10 @@ init {
 #ifdef LOOP
 			/* all ask for the first module of the loop */
 			:: k > 0 -> cname[k] = 0
+#elif defined(STUCK)
+			/* the new caller asks for a module of its own */
+			:: k == NEWC -> cname[k] = k
+			:: k == 1 && k != NEWC -> if :: cname[k] = 0 :: cname[k] = 1 fi
 #else
 			:: k == 1 -> if :: cname[k] = 0 :: cname[k] = 1 fi
 			:: k == 2 ->
@@ -902,12 +1505,15 @@ init {
 		live++;
 		run clock();
 #endif
-#if KILL > 0
+#if KILL > 0 || defined(STUCK)
 		live++;
 		run killer();
 #endif
 		skip
 	}
+#ifdef STUCK
+end_wait:
+#endif
 	live == 0;
 	d_step {
 		if
@@ -937,8 +1543,18 @@ init {
 #define LIFETIME	!(touched_freed || leaked)
 ltl lifetime { [] LIFETIME }
 
-/* The cap: at most L slots taken, and at most L modprobes alive. */
+/*
+ * The cap.  V1, V2INLINE, SEM: at most L slots taken, and at most L
+ * modprobes alive.  V2: at most L slots counted; the modprobes alive
+ * exceed L only by uncounted ones, and each of those had no caller (by
+ * the caller processes) and had had its slot for ORPHAN_PERIODS stall
+ * periods when it stopped counting.
+ */
+#ifdef V2
+#define CAP		(in_use <= L && alive <= L + nunc && !bad_release)
+#else
 #define CAP		(in_use <= L && alive <= L)
+#endif
 ltl cap { [] CAP }
 
 /* Concurrent requests for a module share one modprobe. */
@@ -946,7 +1562,8 @@ ltl cap { [] CAP }
 ltl coalesce { [] COALESCE }
 
 /* A request fails with -ETIME only after a whole stall period in which
- * every slot was taken and none was released or handed over. */
+ * every slot was taken and none was released or handed over (V2: and
+ * while every counted modprobe had a caller). */
 #define ETIME_OK	!false_etime
 ltl etime { [] ETIME_OK }
 
@@ -990,3 +1607,7 @@ ltl loop { [] !(loop_ok || budget_short) && <> FINISHED }
 
 /* ... and it fails at once with -ELOOP, without waiting or queueing. */
 ltl eloop { [] !(loop_waited || budget_short) }
+
+/* STUCK: with every slot held by modprobes that hang and have no caller
+ * left, a new caller is still served: it returns, and not with -ETIME. */
+ltl served { <> (returned[NEWC] && ret[NEWC] != ETIME) }

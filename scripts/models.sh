@@ -69,6 +69,8 @@ PARK="N=2 L=1 caller 0 parks"
 LOOP1="N=1 L=1 self-loop depth<=1"
 LOOP1L2="N=1 L=2 self-loop depth<=2"
 LOOP2="N=1 L=2 2-cycle depth<=2"
+STUCK="N=2 L=1 nowait, 1 killed, its modprobe may hang, 1 new"
+STUCK2="N=3 L=2 nowait, 2 killed, their modprobes may hang, 1 new"
 ROWS=(
 	"umh|series|one||$UMH1|safety returns"
 	"umh|series|notimer|-DNOTIMER|$UMHNT|wakeup"
@@ -90,6 +92,9 @@ ROWS=(
 	"kmod|v2|loop1|-DV2 -DNEXT=1 -DL=1 -DNNEST=1 -DLOOP=1|$LOOP1|loop eloop safety"
 	"kmod|v2|loop1l2|-DV2 -DNEXT=1 -DL=2 -DNNEST=2 -DLOOP=1|$LOOP1L2|loop eloop safety"
 	"kmod|v2|loop2|-DV2 -DNEXT=1 -DL=2 -DNNEST=2 -DLOOP=2|$LOOP2|loop eloop safety"
+	"kmod|v2|mixidle|-DV2 -DAGEIDLE -DNEXT=2 -DL=1 -DKILL=2 -DNOWAIT|$MIX, ages also idle|safety"
+	"kmod|v2|stuck|-DV2 -DNEXT=2 -DL=1 -DSTUCK -DNOWAIT|$STUCK|served safety"
+	"kmod|v2|stuck2|-DV2 -DNEXT=3 -DL=2 -DSTUCK -DNOWAIT|$STUCK2|served safety"
 	"kmod|v2-inline|mix|-DV2INLINE -DNEXT=2 -DL=1 -DKILL=2 -DNOWAIT|$MIX|safety"
 	"kmod|v2-inline|park|-DV2INLINE -DNEXT=2 -DL=1 -DPARK=1 -DNOTIMER|$PARK anywhere|nodelay!"
 	"kmod|v2-inline|park2|-DV2INLINE -DNEXT=2 -DL=1 -DPARK=2 -DNOTIMER|$PARK, not in launch|nodelay"
@@ -100,14 +105,17 @@ ROWS=(
 	"kmod|v1|park2|-DV1 -DNEXT=2 -DL=1 -DPARK=2 -DNOTIMER|$PARK, not in launch|nodelay!"
 	"kmod|v1|loop1|-DV1 -DNEXT=1 -DL=1 -DNNEST=1 -DLOOP=1|$LOOP1|loop eloop! safety"
 	"kmod|v1|loop2|-DV1 -DNEXT=1 -DL=2 -DNNEST=2 -DLOOP=2|$LOOP2|loop eloop! safety"
+	"kmod|v1|stuck|-DV1 -DNEXT=2 -DL=1 -DSTUCK -DNOWAIT|$STUCK|served! safety"
 	"kmod|6.12|mix|-DSEM -DNEXT=2 -DL=1 -DKILL=2 -DNOWAIT|$MIX|cap! coalesce! killable! deadlock returns"
 	"kmod|6.12|queue|-DSEM -DNEXT=3 -DL=1|$Q3|etime! cap deadlock"
 	"kmod|6.12|loop1|-DSEM -DNEXT=1 -DL=1 -DNNEST=1 -DLOOP=1|$LOOP1|loop eloop! deadlock"
 	"kmod|mut-nowake|wake|-DV2 -DMUT_NOWAKE -DNEXT=2 -DL=1 -DKILL=1 -DNOTIMER|$WAKE|wakeup!"
 	"kmod|mut-nodequeue|mix|-DV2 -DMUT_NODEQUEUE -DNEXT=2 -DL=1 -DKILL=2 -DNOWAIT|$MIX|lifetime!"
+	"kmod|mut-release-with-callers|mix|-DV2 -DMUT_RELEASE_WITH_CALLERS -DNEXT=2 -DL=1 -DKILL=2 -DNOWAIT|$MIX|cap!"
+	"kmod|mut-release-young|mix|-DV2 -DMUT_RELEASE_YOUNG -DNEXT=2 -DL=1 -DKILL=2 -DNOWAIT|$MIX|cap!"
 	"kmod|mut-helper-joins|loop1|-DV1 -DMUT_HELPER_JOINS -DNEXT=1 -DL=1 -DNNEST=1 -DLOOP=1|$LOOP1|loop! deadlock!"
 )
-LIVE=" returns wakeup nodelay loop "
+LIVE=" returns wakeup nodelay loop served "
 
 # run_row INDEX: build one verifier and check its properties; writes one
 # line per property to $WORK/rows/INDEX:
