@@ -8,10 +8,13 @@
 # non-zero and prints "FAIL: <the corrupted patch file>: ...".
 #
 #   apply       a context line of the last patch is changed
-#   checkpatch  } the commit of the last patch that touches a .c file gets,
-#   build       } appended to that file: a line against the coding style, a
-#   kernel-doc  } line that does not compile, or a function whose kernel-doc
-#                 names the wrong parameter.  The commits are made with git in
+#   checkpatch  } a commit that touches a .c file gets, appended to that
+#   build       } file: a line against the coding style, a line that does
+#   kernel-doc  } not compile, or a function whose kernel-doc names the wrong
+#                 parameter.  checkpatch and kernel-doc corrupt the last such
+#                 commit, build the first (the build check stops at the first
+#                 patch that fails, so the case costs minutes, not a pass
+#                 over the whole series).  The commits are made with git in
 #                 the worktree $BUILD/negtest/wt and written out with git
 #                 format-patch under the real series' file names.
 #   maintainers   the last commit that touches MAINTAINERS gets an F: line
@@ -20,15 +23,15 @@
 #   docs          the last commit that touches an .rst file under
 #                 Documentation/ gets a reference to a document that does
 #                 not exist appended to it (Sphinx must warn)
-#   rebase        scripts/rebase.sh onto a copy of base in which the first
-#                 line that the last patch changes (or the line before its
-#                 first addition) was changed too: it must stop with exit
-#                 status 2 and "CONFLICT: <last patch>: <file>"; onto base
+#   rebase        scripts/rebase.sh onto a copy of base in which a line
+#                 that a patch removes or changes was changed too, so that this patch, the latest one for which
+#                 such a line exists, conflicts and none before it does: it
+#                 must stop with exit status 2 and "CONFLICT: <that patch>:
+#                 <file>"; onto base
 #                 itself it must apply every patch (REBASE_CHECKS=none: the
 #                 checks themselves are tested above)
 #
-# "test-checks.sh CHECK..." runs only those cases (the build case alone
-# takes about 20 minutes).
+# "test-checks.sh CHECK..." runs only those cases.
 #
 # Prints a TAP-like line per case, then "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
@@ -78,29 +81,26 @@ apply_in_wt() {
 	done
 }
 
-# The last commit touching a .c file that still exists at the tip; among
-# its files, one that the check configuration builds if there is one.
 TARGET_I='' TARGET_FILE=''
-pick_target() {
-	local i f files
-	for ((i = n - 1; i >= 0; i--)); do
+# c_targets: "INDEX<TAB>FILE" for every commit of the series that touches a
+# .c file still there at the tip, first commit first; FILE is one that the
+# check configuration builds if the commit touches one.
+c_targets() {
+	local i f pick files
+	for ((i = 0; i < n; i++)); do
 		mapfile -t files < <(git -C "$WT" diff-tree -r --no-commit-id --name-only \
 			--diff-filter=d "${COMMITS[i]}" -- '*.c')
-		TARGET_FILE=
+		pick=
 		for f in "${files[@]}"; do
 			git -C "$WT" cat-file -e "${COMMITS[n - 1]}:$f" 2>/dev/null || continue
-			[[ -z $TARGET_FILE ]] && TARGET_FILE=$f
+			[[ -z $pick ]] && pick=$f
 			if [[ -f $BUILD/o-check/${f%.c}.o ]]; then
-				TARGET_FILE=$f
+				pick=$f
 				break
 			fi
 		done
-		if [[ -n $TARGET_FILE ]]; then
-			TARGET_I=$i
-			return 0
-		fi
+		[[ -n $pick ]] && printf '%d\t%s\n' "$i" "$pick"
 	done
-	return 1
 }
 
 # last_touching PATHSPEC...: sets TOUCH_I and TOUCH_FILE to the last commit
@@ -212,32 +212,62 @@ make_negtest_branch() {
 	git -C "$repo" update-ref refs/heads/negtest "$commit"
 }
 
+# only_conflicts REPO REV K: do the patches before patch K (0-based) apply
+# on REV, and patch K not?  Checked in a scratch index, without a checkout.
+only_conflicts() {
+	local repo=$1 rev=$2 k=$3 i ok=0
+	(
+		export GIT_INDEX_FILE=$repo/.git/negtest-apply-index
+		git -C "$repo" read-tree "$rev" || exit 1
+		for ((i = 0; i < k; i++)); do
+			git -C "$repo" apply --cached -q "${PATCH_FILES[i]}" 2>/dev/null || exit 1
+		done
+		! git -C "$repo" apply --cached --check -q "${PATCH_FILES[k]}" 2>/dev/null
+	) && ok=1
+	rm -f "$repo/.git/negtest-apply-index"
+	((ok))
+}
+
 # rebase_case: see the header.
 rebase_case() {
-	local dir=$NEG/rebase last=${PATCH_FILES[n - 1]} spec file line rc t0 log
+	local dir=$NEG/rebase last spec k file line rc t0 log
 	t0=$(date +%s)
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	# "file<TAB>line": the first line the last patch removes in a file it
-	# modifies, or the context line just before its first added line.
-	spec=$(awk '
-		/^diff --git / { f = substr($4, 3); skip = 0; inh = 0; next }
-		/^new file mode/ { skip = 1; next }
-		/^@@ / { split($2, a, ","); old = substr(a[1], 2); prev = ""; inh = 1; next }
-		!inh || skip { next }
-		/^ / { prev = old; old++; next }
-		/^-/ { print f "\t" old; exit }
-		/^\+/ && prev != "" { print f "\t" prev; exit }
-	' "$last")
-	[[ -n $spec ]] || { skip_case rebase "no line of an existing file in ${last##*/}"; return; }
-	IFS=$'\t' read -r file line <<<"$spec"
-	info "negative test 'rebase': changing $file:$line of base (log: $dir/*.log)"
 	# The test tree is made without a checkout (minutes for a kernel).
-	if ! git clone -q --shared --no-checkout "$TREE" "$dir/src" ||
-		! make_negtest_branch "$dir/src" "$file" "$line"; then
-		skip_case rebase "could not make the test tree"
+	if ! git clone -q --shared --no-checkout "$TREE" "$dir/src"; then
+		skip_case rebase "could not clone $TREE"
 		return
 	fi
+	# Candidates, "file<TAB>text": each line that a patch removes (changing
+	# a line next to one it only adds is merged cleanly by git am -3, and
+	# the rebase rightly goes on).  The latest patch with a candidate that occurs once in
+	# base's file and makes that patch, and no patch before it, conflict
+	# is the one the rebase must stop at.
+	spec=$(for ((k = n - 1; k >= 0; k--)); do
+		awk -v k="$k" '
+			/^diff --git / { f = substr($4, 3); skip = 0; inh = 0; next }
+			/^new file mode/ { skip = 1; next }
+			/^@@ / { inh = 1; next }
+			!inh || skip { next }
+			/^-/ { print k "\t" f "\t" substr($0, 2) }
+		' "${PATCH_FILES[k]}"
+	done | while IFS=$'\t' read -r k file text; do
+		[[ $text == *[![:space:]]* ]] || continue
+		line=$(git -C "$dir/src" show "$BASE_REV:$file" 2>/dev/null | grep -nxF -- "$text" | cut -d: -f1)
+		[[ $line =~ ^[0-9]+$ ]] || continue
+		make_negtest_branch "$dir/src" "$file" "$line" || continue
+		only_conflicts "$dir/src" negtest "$k" || continue
+		printf '%s\t%s\t%s\n' "$k" "$file" "$line"
+		break
+	done)
+	if [[ -z $spec ]]; then
+		skip_case rebase "no line of base that makes one patch, and none before it, conflict"
+		return
+	fi
+	IFS=$'\t' read -r k file line <<<"$spec"
+	last=${PATCH_FILES[k]}
+	info "negative test 'rebase': changing $file:$line of base (log: $dir/*.log)"
 	log=$dir/conflict.log
 	KERNEL_SRC=$dir/src BASE=negtest REBASE_DIR=$dir/tree REBASE_CHECKS=none \
 		"$ROOT/scripts/rebase.sh" >"$log" 2>&1
@@ -272,22 +302,29 @@ else
 		skip_case apply "no context line in the last patch"
 	fi
 
+	# checkpatch and kernel-doc corrupt the last commit that touches a .c
+	# file.  The build case corrupts the first one whose corruption the
+	# rest of the series replays onto: the build check stops at the first
+	# failing patch, so this costs a base build and a patch or two rather
+	# than a W=1/sparse pass over every patch.
 	c_cases=()
 	for c in checkpatch build kernel-doc; do want "$c" && c_cases+=("$c"); done
+	targets=()
+	((${#c_cases[@]})) && mapfile -t targets < <(c_targets)
 	if ((${#c_cases[@]} == 0)); then
 		:
-	elif ! pick_target; then
+	elif ((${#targets[@]} == 0)); then
 		for c in "${c_cases[@]}"; do skip_case "$c" "no commit touches a .c file"; done
 	else
-		blamed=${PATCH_FILES[TARGET_I]}
-		info "corrupting ${blamed##*/} ($TARGET_FILE)"
 		for c in "${c_cases[@]}"; do
+			order=("${targets[-1]}")
 			case $c in
 			checkpatch)
 				text='int kmod_series_negtest=1;'
 				;;
 			build)
 				text='static int kmod_series_negtest(void) { return kmod_series_negtest_undeclared; }'
+				order=("${targets[@]}")
 				;;
 			kernel-doc)
 				text=$(printf '%s\n' '' '/**' \
@@ -298,10 +335,17 @@ else
 					'{' $'\treturn arg;' '}')
 				;;
 			esac
-			if corrupt_commit "$NEG/$c" "$text"; then
+			made=0
+			for t in "${order[@]}"; do
+				IFS=$'\t' read -r TARGET_I TARGET_FILE <<<"$t"
+				corrupt_commit "$NEG/$c" "$text" 2>/dev/null && { made=1; break; }
+			done
+			if ((made)); then
+				blamed=${PATCH_FILES[TARGET_I]}
+				info "corrupting ${blamed##*/} ($TARGET_FILE) for '$c'"
 				run_case "$c" "$NEG/$c" "$blamed"
 			else
-				skip_case "$c" "see the messages above"
+				skip_case "$c" "no corrupted commit that the rest of the series replays onto"
 			fi
 		done
 	fi
