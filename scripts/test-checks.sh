@@ -202,10 +202,11 @@ make_negtest_branch() {
 	[[ -n $mode ]] || return 1
 	blob=$(git -C "$repo" show "$BASE_REV:$file" | sed "${line}s/\$/ kmod-series-negtest/" |
 		git -C "$repo" hash-object -w --stdin) || return 1
-	tree=$(export GIT_INDEX_FILE=$repo/.git/negtest-index
-		git -C "$repo" read-tree "$BASE_REV" &&
-			git -C "$repo" update-index --cacheinfo "$mode,$blob,$file" &&
-			git -C "$repo" write-tree) || return 1
+	local index=$repo/.git/negtest-index
+	GIT_INDEX_FILE=$index git -C "$repo" read-tree "$BASE_REV" || return 1
+	GIT_INDEX_FILE=$index git -C "$repo" update-index --cacheinfo "$mode,$blob,$file" || return 1
+	tree=$(GIT_INDEX_FILE=$index git -C "$repo" write-tree) || return 1
+	rm -f "$index"
 	commit=$(GIT_AUTHOR_NAME=negtest GIT_AUTHOR_EMAIL=negtest@localhost \
 		git -C "$repo" commit-tree -p "$BASE_REV" -m "negative test: change $file:$line" "$tree") ||
 		return 1
@@ -216,15 +217,19 @@ make_negtest_branch() {
 # on REV, and patch K not?  Checked in a scratch index, without a checkout.
 only_conflicts() {
 	local repo=$1 rev=$2 k=$3 i ok=0
-	(
-		export GIT_INDEX_FILE=$repo/.git/negtest-apply-index
-		git -C "$repo" read-tree "$rev" || exit 1
-		for ((i = 0; i < k; i++)); do
-			git -C "$repo" apply --cached -q "${PATCH_FILES[i]}" 2>/dev/null || exit 1
+	local index=$repo/.git/negtest-apply-index
+	if GIT_INDEX_FILE=$index git -C "$repo" read-tree "$rev"; then
+		ok=1
+		for ((i = 0; i < k && ok; i++)); do
+			GIT_INDEX_FILE=$index git -C "$repo" apply --cached -q \
+				"${PATCH_FILES[i]}" 2>/dev/null || ok=0
 		done
-		! git -C "$repo" apply --cached --check -q "${PATCH_FILES[k]}" 2>/dev/null
-	) && ok=1
-	rm -f "$repo/.git/negtest-apply-index"
+		if ((ok)) && GIT_INDEX_FILE=$index git -C "$repo" apply --cached --check -q \
+			"${PATCH_FILES[k]}" 2>/dev/null; then
+			ok=0
+		fi
+	fi
+	rm -f "$index"
 	((ok))
 }
 
