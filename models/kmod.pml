@@ -17,9 +17,12 @@
  *               their own with a reference to the helper's request; a
  *               caller that finds the queue stalled stops counting the
  *               modprobes that have no caller left and have had their
- *               slot for 2 stall periods (kmod_release_orphans()), waits
- *               if such a modprobe is younger, and fails with -ETIME only
- *               if none has lost its callers
+ *               slot for 2 stall periods (kmod_release_orphans()), oldest
+ *               first, no more than are queued and no more than leave L
+ *               of them alive, waits if such a modprobe is younger, and
+ *               fails with -ETIME only if none may be released; nobody
+ *               joins a request that stopped counting, and only running
+ *               requests of the chain count for -ELOOP
  *   -DV2INLINE  a comparison: as the V2 of the previous model (the queue
  *               handed over by anyone), but the waiter that claims a slot
  *               launches the helper itself after unlocking, as the series
@@ -54,6 +57,13 @@
  *               callers are all killed, at some step; the last outside
  *               caller, the new one, asks for a module of its own and
  *               starts once all the others have returned (for "served")
+ *   SAME        (with STUCK, NEXT=3) only caller 0's helper may hang;
+ *               caller 1 asks for module 1, and the new caller for module
+ *               0, the hung one's, once caller 1's modprobe has exited too
+ *               (for "fresh")
+ *   NESTNOWAIT  (V2, with LOOP) a helper's request may use
+ *               request_module_nowait(): the helper may exit while the
+ *               request it made still runs
  *
  * Mutations, which must each break a property (checks of the checks):
  *   MUT_NOWAKE       kmod_request_done() releases the slot without waking
@@ -68,6 +78,13 @@
  *                    that callers still wait for
  *   MUT_RELEASE_YOUNG (V2) kmod_release_orphans() ignores the age: it
  *                    stops counting a modprobe the moment it has no caller
+ *   MUT_RELEASE_UNBOUNDED (V2) kmod_release_orphans() ignores its bound
+ *                    (want): it stops counting every old modprobe without
+ *                    callers, however many are queued or uncounted
+ *   MUT_JOIN_UNCOUNTED (V2) kmod_find_request() also finds a running
+ *                    request that was released from the limit
+ *   MUT_CHAIN_ALL    (V2) kmod_chain_loads() follows req->parent past a
+ *                    request that is done
  *
  * Time is abstract: the clock process stands for "a whole stall period
  * (5 s) has passed".  Each Promela statement is atomic; an atomic block
@@ -75,7 +92,7 @@
  * model is sequentially consistent.
  *
  * What the launcher does with the usermode helper (kmod_launch_modprobe(),
- * V2 :990, V1 :597, with UMH_NO_WAIT | UMH_REAP) is taken from umh.pml, which checks
+ * V2 :1036, V1 :597, with UMH_NO_WAIT | UMH_REAP) is taken from umh.pml, which checks
  * it: kmod_request_done() runs exactly once per launch, after the helper
  * has exited or failed to start, possibly before the launch returns.
  */
@@ -102,6 +119,12 @@
 #if defined(STUCK) && (defined(SEM) || defined(LOOP) || NEXT < 2)
 #error "STUCK is for V2, V1 and V2INLINE, with 2 or 3 outside callers and no LOOP"
 #endif
+#if defined(SAME) && (!defined(STUCK) || NEXT != 3)
+#error "SAME is for STUCK with 3 outside callers"
+#endif
+#if defined(NESTNOWAIT) && (!defined(V2) || !defined(LOOP))
+#error "NESTNOWAIT is for V2 with LOOP"
+#endif
 #define NEWC	(NEXT - 1)		/* STUCK: the new caller */
 #define ORPHAN_PERIODS	2		/* KMOD_ORPHAN_PERIODS, V2 :75 */
 #define NC	(NEXT + NNEST)		/* callers, and request objects */
@@ -114,7 +137,7 @@
 #define NNAMES	3
 #define NONE	255
 
-/* enum kmod_request_state, V2 :150, V1 :119, plus FREE for an unused object */
+/* enum kmod_request_state, V2 :154, V1 :119, plus FREE for an unused object */
 #define R_FREE		0
 #define R_QUEUED	1
 #define R_RUNNING	2
@@ -127,12 +150,17 @@
 #define ELOOP		3
 #define ERESTARTSYS	4
 
-/* struct kmod_throttle, V2 :128, V1 :99 (SEM: the semaphore and its wait list) */
+/* struct kmod_throttle, V2 :130, V1 :99 (SEM: the semaphore and its wait list) */
 byte in_use;			/* slots taken */
 byte queue[NCA];			/* kt->queued, oldest first (SEM: sem->wait_list) */
-byte qlen;
+byte qlen;			/* V2: kt->nr_queued */
+#ifdef V2
+byte running[NCA];		/* kt->running, in the order the slots were given */
+byte nrun;
+byte nunc;			/* kt->uncounted: uncounted requests running */
+#endif
 
-/* struct kmod_request, V2 :178, V1 :138; request r is the one caller r
+/* struct kmod_request, V2 :184, V1 :138; request r is the one caller r
  * made, if any */
 byte rstate[NCA];
 byte users[NCA];
@@ -181,7 +209,8 @@ byte h_res[NCA];
 
 /* helpers */
 byte alive;			/* modprobe processes alive */
-byte alive_name[NNAMES];	/* ... for requests not made by helpers */
+byte alive_name[NNAMES];	/* ... for requests not made by helpers (V2:
+				   and still counted) */
 byte next_nested = NEXT;	/* next caller id for a request made by a helper */
 byte nspawned, nreturned;	/* of those */
 bool parked;			/* caller 0 stopped running */
@@ -199,10 +228,13 @@ bool loop_ok;			/* a request in a loop did not fail */
 bool loop_waited;		/* ... it waited, or did not get -ELOOP */
 bool budget_short;		/* the recursion needed more than NNEST */
 #ifdef V2
-byte nunc;			/* helpers alive whose request is uncounted */
 bool bad_release;		/* a request stopped counting while a caller
 				   was in it, or before it had had its slot
 				   for ORPHAN_PERIODS */
+bool bad_eloop;			/* -ELOOP, but no request along the running
+				   part of the caller's chain is for its module */
+bool late_unc;			/* SAME: the new caller came while a request for
+				   its module ran uncounted */
 #endif
 bool all_ended, stuck;
 byte live;			/* processes started and not ended */
@@ -231,7 +263,15 @@ bool cstarted[NCA];		/* caller n (a request a helper makes) has been started */
 #else
 #define OLD_RETURNED	(returned[0] && returned[1])
 #endif
-#define CAN_START(c)	((c < NEWC) || (c == NEWC && OLD_RETURNED) || cstarted[c])
+#ifdef SAME
+/* ... and caller 1's modprobe has exited (request 1 is caller 1's own) */
+#define NEW_MAY_START	(OLD_RETURNED && rstate[1] != R_RUNNING)
+#define HANGS(r)	(r == 0)
+#else
+#define NEW_MAY_START	OLD_RETURNED
+#define HANGS(r)	(r < NEWC)
+#endif
+#define CAN_START(c)	((c < NEWC) || (c == NEWC && NEW_MAY_START) || cstarted[c])
 #else
 #define CAN_START(c)	(c < NEXT || cstarted[c])
 #endif
@@ -247,6 +287,8 @@ bool cstarted[NCA];		/* caller n (a request a helper makes) has been started */
 /* a counted running request whose age still counts */
 #define YOUNG(r)	(r < NC && rstate[r] == R_RUNNING && !uncounted[r] && age[r] < ORPHAN_PERIODS)
 #define AGING		(YOUNG(0) || YOUNG(1) || YOUNG(2) || YOUNG(3) || YOUNG(4))
+/* request r runs uncounted, for module n */
+#define UNC_FOR(r, n)	(r < NC && rstate[r] == R_RUNNING && uncounted[r] && rname[r] == n)
 #if NC > 5
 #error "at most 5 callers"
 #endif
@@ -340,7 +382,7 @@ inline q_remove(r)
 /* ---------------------------------------------- the series at its tip, V2 */
 
 /*
- * kmod_request_changed(), :250-254: wake_up_all(&req->wq).  The callers
+ * kmod_request_changed(), :257-261: wake_up_all(&req->wq).  The callers
  * of request r asleep on its wait queue are woken; they are the only
  * ones that wait for its state, and every change of the state wakes them
  * (kmod_claim_slot(), kmod_request_done(), kmod_request_stalled()), so
@@ -376,31 +418,50 @@ inline helper_starts(r)
 	fi
 }
 
-/* kmod_claim_slot(), :474-489, for request h at the head */
+/* list_del() of request r from kt->running */
+inline run_remove(r)
+{
+	k = 0;
+	do
+	:: k < nrun && running[k] != r -> k++
+	:: else -> break
+	od;
+	do
+	:: k + 1 < nrun -> running[k] = running[k + 1]; k++
+	:: else -> break
+	od;
+	nrun--;
+	running[nrun] = 0;
+	k = 0
+}
+
+/* kmod_claim_slot(), :493-509, for request h at the head */
 inline claim(h)
 {
 	TOUCH(h);
-	rstate[h] = R_RUNNING;		/* :477-478, launched */
-	age[h] = 0;			/* :479, started_at = jiffies */
-	q_remove(h);			/* :480, onto kt->running */
-	users[h]++;			/* :481, the launcher's reference */
-	in_use++;			/* :482 */
-	moved();			/* :484-485 */
-	req_changed(h)			/* :488 */
+	rstate[h] = R_RUNNING;		/* :496-497, launched */
+	age[h] = 0;			/* :498, started_at = jiffies */
+	q_remove(h);			/* :499-500, off kt->queued, */
+	running[nrun] = h;		/* onto the tail of kt->running */
+	nrun++;
+	users[h]++;			/* :501, the launcher's reference */
+	in_use++;			/* :502 */
+	moved();			/* :504-505 */
+	req_changed(h)			/* :508 */
 }
 
 /*
- * kmod_handover(), :514-525: free slots go to the head of the queue,
+ * kmod_handover(), :534-545: free slots go to the head of the queue,
  * oldest first, and each launch is queued to a worker (queue_work(),
- * :522), which helper() stands for from that step on.
+ * :542-543), which helper() stands for from that step on.
  */
 inline handover()
 {
 	do
-	:: in_use < L && qlen > 0 ->		/* :519 */
-		h = queue[0];			/* :520 */
-		claim(h);			/* :521 */
-		helper_starts(h);		/* :522 */
+	:: in_use < L && qlen > 0 ->		/* :539 */
+		h = queue[0];			/* :540 */
+		claim(h);			/* :541 */
+		helper_starts(h);		/* :542-543 */
 		START(HELPER(h));
 		h = NONE
 	:: else -> break
@@ -408,10 +469,10 @@ inline handover()
 }
 
 /*
- * kmod_request_put(), :385-405: drop a reference to request r; the last
- * one frees it, takes it off the queue if it is still queued (:398-399:
+ * kmod_request_put(), :396-418: drop a reference to request r; the last
+ * one frees it, takes it off the queue if it is still queued (:409-412:
  * no slot was its, so nothing is handed over), and drops its reference
- * to its parent, and so on up the chain (:391, :401).  Each request is
+ * to its parent, and so on up the chain (:402, :414).  Each request is
  * one locked section.
  */
 inline put(r)
@@ -421,62 +482,63 @@ inline put(r)
 	:: p != NONE ->
 		atomic {
 			TOUCH(p);
-			users[p]--;			/* :393 */
+			users[p]--;			/* :404 */
 			if
 			:: users[p] == 0 ->
 				if
 				:: rstate[p] == R_QUEUED ->
 #ifndef MUT_NODEQUEUE
-					q_remove(p)	/* :398-399 */
+					q_remove(p)	/* :409-412 */
 #else
 					skip
 #endif
 				:: else -> skip
 				fi;
 				/*
-				 * put_pid() and kfree(), :402-403, come after
+				 * put_pid() and kfree(), :415-416, come after
 				 * the unlock; nothing can reach the request by
 				 * then, and a use in between would be a use
 				 * after this free here.
 				 */
 				freed[p] = true;
-				q = parent[p];		/* :401 */
+				q = parent[p];		/* :414 */
 				rstate[p] = R_FREE; rname[p] = 0; result[p] = 0;
 				expired[p] = false; stuck_q[p] = false;
 				ncallers[p] = 0; uncounted[p] = false;
 				age[p] = 0; parent[p] = NONE;
 				p = q; q = 0
-			:: else -> p = NONE		/* :394-395 */
+			:: else -> p = NONE		/* :405-406 */
 			fi
 		}
 	:: else -> break
 	od
 }
 
-/* kmod_request_done(), :446-460, the locked part: the helper is gone */
+/* kmod_request_done(), :463-481, the locked part: the helper is gone */
 inline done_locked(r, res)
 {
 	TOUCH(r);
-	result[r] = res;		/* :451 */
-	rstate[r] = R_DONE;		/* :452-453 */
+	result[r] = res;		/* :468 */
+	rstate[r] = R_DONE;		/* :469 */
+	run_remove(r);			/* :470 */
 	if
-	:: !uncounted[r] -> in_use--	/* :454-455 */
-	:: else -> nunc--		/* (observation) */
+	:: uncounted[r] -> nunc--	/* :471-472 */
+	:: else -> in_use--		/* :473-474 */
 	fi;
-	moved();			/* :456-457 */
+	moved();			/* :475-476 */
 #ifndef MUT_NOWAKE
-	req_changed(r);			/* :458 */
+	req_changed(r);			/* :477 */
 #endif
-	handover()			/* :459 */
+	handover()			/* :478 */
 }
 
 /*
  * The helper of request r, from the launch work (kmod_launch_work(),
- * :492, kmod_launch_modprobe(), :990) to kmod_modprobe_cleanup() (:968),
+ * :512, kmod_launch_modprobe(), :1036) to kmod_modprobe_cleanup() (:1014),
  * which umh runs once modprobe has exited.  It is started in the step
  * that gives r its slot: only the observations (alive, alive_name) see
  * when the worker runs, and counting it alive from the slot on is the
- * stricter cap.  A launch that fails (-ENOMEM, :1022; umh's errors reach
+ * stricter cap.  A launch that fails (-ENOMEM, :1068; umh's errors reach
  * the cleanup too) is the same as a helper that exits at once.
  */
 proctype helper(byte r)
@@ -486,8 +548,11 @@ proctype helper(byte r)
 #ifdef LOOP
 	/*
 	 * modprobe's exec, or the module's init, asks for the next module,
-	 * after kmod_modprobe_init() (:975) has set req->helper
-	 * (kmod_request_started(), :427): the nested caller's origin is r.
+	 * after kmod_modprobe_init() (:1021) has set req->helper
+	 * (kmod_request_started(), :443): the nested caller's origin is r.
+	 * NESTNOWAIT: the request may be request_module_nowait(), which
+	 * returns once it has a slot: the helper may then exit, and r be
+	 * done, while the request it made still runs.
 	 */
 end_idle:
 	atomic {
@@ -497,7 +562,14 @@ end_idle:
 			n = next_nested;
 			next_nested++;
 			nested[n] = true;
+#ifdef NESTNOWAIT
+			if
+			:: cwait[n] = true
+			:: cwait[n] = false
+			fi;
+#else
 			cwait[n] = true;
+#endif
 			cname[n] = (rname[r] + 1) % LOOP;
 			chain[n] = chain[r] | (1 << rname[r]);
 			origin[n] = r;
@@ -519,22 +591,22 @@ end_idle:
 #elif defined(STUCK)
 end_idle:
 	if
-	:: atomic { hstarted[r] && r < NEWC -> hung = true }; goto end_hang
+	:: atomic { hstarted[r] && HANGS(r) -> hung = true }; goto end_hang
 	:: hstarted[r] -> skip
 	fi;
 #else
 end_idle:
 #endif
-	atomic {			/* modprobe exits: :971, kmod_request_done() */
+	atomic {			/* modprobe exits: :1017, kmod_request_done() */
 		hstarted[r] ->
 		alive--;
 		if
-		:: !nested[r] -> alive_name[rname[r]]--
+		:: !nested[r] && !uncounted[r] -> alive_name[rname[r]]--
 		:: else -> skip
 		fi;
 		done_locked(r, res);
 		/*
-		 * :461, after the unlock: the launcher's reference to a done
+		 * :480, after the unlock: the launcher's reference to a done
 		 * request, in the same step, as nothing in between could
 		 * tell (it is the last reference only if nobody else holds
 		 * one).
@@ -552,52 +624,67 @@ out:
 }
 
 /*
- * kmod_request_stalled(), :565-579.  Its caller found, after a whole
- * stall period, every slot taken and no modprobe without callers
- * (kmod_release_orphans() returned -1): the observations check both.
+ * kmod_request_stalled(), :586-598.  Its caller found, after a whole
+ * stall period, every slot taken and no modprobe that may be released
+ * (kmod_release_orphans() returned -1): the observations check both,
+ * the second as "none without callers, or L uncounted ones alive".
  */
 inline stalled(r)
 {
-	false_etime = (false_etime || !stuck_q[r] || ORPHAN_COUNTED);
-	result[r] = ETIME;		/* :569 */
-	rstate[r] = R_DONE;		/* :570 */
-	q_remove(r);			/* :571 */
-	req_changed(r)			/* :578 */
+	false_etime = (false_etime || !stuck_q[r] || (ORPHAN_COUNTED && nunc < L));
+	result[r] = ETIME;		/* :590 */
+	rstate[r] = R_DONE;		/* :591 */
+	q_remove(r);			/* :592-593 */
+	req_changed(r)			/* :597 */
 }
 
 /*
- * kmod_release_orphans(), :614-649.  rel: 0 some were released (and the
- * slots handed over, :647), 1 some have no caller but are too young
- * (:627-631: wait until the oldest is old enough), 2 none is without
- * callers (:620, :645-646: -1).  The observation bad_release checks the
- * callers by the caller processes themselves, not by req->callers.
+ * kmod_release_orphans(), :639-680.  rel: 0 some were released (and the
+ * slots handed over, :678), 1 none was, but some have no caller and are
+ * too young (:657-662, :676-677: wait until the oldest is old enough), 2
+ * none may be released (:650-651, :676-677: -1).  At most want (:644)
+ * are released, no more than are queued and no more than leave L
+ * uncounted alive, oldest first along kt->running (:652-654).  The
+ * observation bad_release checks the callers by the caller processes
+ * themselves, not by req->callers.
  */
 inline release_orphans(rel)
 {
 	rel = 2;
+#ifndef MUT_RELEASE_UNBOUNDED
+	want = (qlen < L - nunc -> qlen : L - nunc);	/* :644 */
+#else
+	want = NC;
+#endif
 	p = 0;
 	do
-	:: p < NC ->
+	:: want > 0 && p < nrun ->			/* :650-654 */
+		q = running[p];
 		if
 #ifndef MUT_RELEASE_WITH_CALLERS
-		:: rstate[p] == R_RUNNING && !uncounted[p] && ncallers[p] == 0 ->	/* :624-626 */
+		:: !uncounted[q] && ncallers[q] == 0 ->		/* :655-656 */
 #else
-		:: rstate[p] == R_RUNNING && !uncounted[p] ->
+		:: !uncounted[q] ->
 #endif
 			if
 #ifndef MUT_RELEASE_YOUNG
-			:: age[p] >= ORPHAN_PERIODS ->			/* :627-628 */
+			:: age[q] >= ORPHAN_PERIODS ->			/* :657-658 */
 #else
 			:: true ->
 #endif
-				bad_release = (bad_release || HAS_CALLERS(p) ||
-					       age[p] < ORPHAN_PERIODS);
-				uncounted[p] = true;			/* :633 */
-				in_use--;				/* :634 */
-				nunc++;
+				bad_release = (bad_release || HAS_CALLERS(q) ||
+					       age[q] < ORPHAN_PERIODS);
+				uncounted[q] = true;			/* :663 */
+				in_use--;				/* :664 */
+				nunc++;					/* :665 */
+				if			/* (observation) */
+				:: !nested[q] -> alive_name[rname[q]]--
+				:: else -> skip
+				fi;
+				want--;					/* :674 */
 				rel = 0
 			:: else ->
-				if				/* :628-631 */
+				if				/* :658-662 */
 				:: rel == 2 -> rel = 1
 				:: else -> skip
 				fi
@@ -605,63 +692,97 @@ inline release_orphans(rel)
 		:: else -> skip
 		fi;
 		p++
-	:: else -> p = NONE; break
+	:: else -> p = NONE; q = 0; want = 0; break
 	od;
 	if
-	:: rel == 0 -> handover()		/* :645-648 */
+	:: rel == 0 -> handover()		/* :676-679 */
 	:: else -> skip
 	fi
 }
 
 /*
- * __request_module(), :1101: usermodehelper_wait_begin() (:1129), then
- * kmod_throttle_request(), :922, whose kmod_request_enter() (:863) and
- * kmod_request_wait() (:748) are the steps below, then
- * usermodehelper_wait_end() (:1133).
+ * __request_module(), :1148: usermodehelper_wait_begin() (:1176), then
+ * kmod_throttle_request(), :960, whose kmod_request_enter() (:900) and
+ * kmod_request_wait() (:779) are the steps below, then
+ * usermodehelper_wait_end() (:1180).
  */
 proctype caller(byte c)
 {
-	byte r = NONE, k, h = NONE, p = NONE, q, res, own = NONE, rel;
+	byte r = NONE, k, h = NONE, p = NONE, q, res, own = NONE, rel, want;
 	bool again;
 
 	MAYPARK
 end_idle:
-	atomic {				/* spin_lock(), :941 */
+	atomic {				/* spin_lock(), :987 */
 		CAN_START(c) ->
 		/*
-		 * kmod_caller_origin(), :940, and kmod_origin_request(),
-		 * :872-873: the running request whose helper made this
-		 * request, known exactly here.
+		 * kmod_caller_origin(), :986, and kmod_origin_request(),
+		 * :909-910, :317-319: the running request whose helper made
+		 * this request, known exactly here (its helper waits for it,
+		 * so it runs).
 		 */
 		own = origin[c];
-		/* kmod_chain_loads(), :874, :329-331 */
+		if
+		:: own != NONE && rstate[own] != R_RUNNING -> own = NONE
+		:: else -> skip
+		fi;
+		/*
+		 * kmod_chain_loads(), :911, :339-342: along req->parent, as
+		 * long as the requests run.
+		 */
 		p = own;
 		do
+#ifndef MUT_CHAIN_ALL
+		:: p != NONE && rstate[p] == R_RUNNING ->
+#else
 		:: p != NONE ->
+#endif
 			TOUCH(p);
 			if
 			:: rname[p] == cname[c] -> break
 			:: else -> p = parent[p]
 			fi
-		:: else -> break
+		:: else -> p = NONE; break
 		od;
 		if
-		:: p != NONE -> p = NONE; own = NONE; res = ELOOP; goto leave	/* :875-877 */
+		:: p != NONE ->					/* :912-914 */
+			/*
+			 * (observation) a request for the module along the
+			 * caller's chain by the callers' origins, up to the
+			 * first that no longer runs
+			 */
+			k = origin[c];
+			do
+			:: k != NONE && rstate[k] == R_RUNNING && rname[k] != cname[c] -> k = origin[k]
+			:: else -> break
+			od;
+			bad_eloop = (bad_eloop || k == NONE || rstate[k] != R_RUNNING);
+			k = 0;
+			p = NONE; own = NONE; res = ELOOP; goto leave
 		:: else -> skip
 		fi;
+#ifdef SAME
+		late_unc = (late_unc || (c == NEWC &&
+			    (UNC_FOR(0, cname[c]) || UNC_FOR(1, cname[c]) || UNC_FOR(2, cname[c]))));
+#endif
 		r = NONE;
 		if
-		:: own == NONE ->		/* kmod_find_request(), :879-880, :362-375 */
+		:: own == NONE ->		/* kmod_find_request(), :916-917, :372-386 */
 			k = 0;
 			do
-			:: k < NC && !(rstate[k] == R_RUNNING && rname[k] == cname[c]) -> k++
+#ifndef MUT_JOIN_UNCOUNTED
+			:: k < nrun && (uncounted[running[k]] ||			/* :379-381 */
+					rname[running[k]] != cname[c]) -> k++
+#else
+			:: k < nrun && rname[running[k]] != cname[c] -> k++
+#endif
 			:: else -> break
 			od;
 			if
-			:: k < NC -> r = k
+			:: k < nrun -> r = running[k]
 			:: else ->
 				k = 0;
-				do
+				do				/* :382-384 */
 				:: k < qlen && rname[queue[k]] != cname[c] -> k++
 				:: else -> break
 				od;
@@ -674,11 +795,11 @@ end_idle:
 		:: else -> skip		/* a helper's request never joins */
 		fi;
 		if
-		:: r != NONE ->			/* join, :881-886 */
+		:: r != NONE ->			/* join, :918-923 */
 			TOUCH(r);
 			users[r]++;
 			ncallers[r]++
-		:: else ->			/* a new request, :887-903 */
+		:: else ->			/* a new request, :924-941 */
 			r = c;
 			rstate[r] = R_QUEUED;
 			users[r] = 1;
@@ -686,29 +807,29 @@ end_idle:
 			rname[r] = cname[c];
 			freed[r] = false;
 			if
-			:: own != NONE ->	/* :898-901 */
+			:: own != NONE ->	/* :935-938 */
 				TOUCH(own);
 				users[own]++;
 				parent[r] = own
 			:: else -> skip
 			fi;
-			queue[qlen] = r;	/* :902 */
+			queue[qlen] = r;	/* :939-940 */
 			qlen++;
-			handover()		/* :903 */
+			handover()		/* :941 */
 		fi;
 		own = NONE;
 		myreq[c] = r;
 		inreq[c] = true
-	}					/* spin_unlock(), :946 */
+	}					/* spin_unlock(), :992 */
 
-	do					/* kmod_request_wait(), :759-833 */
+	do					/* kmod_request_wait(), :790-866 */
 	:: MAYPARK
 	   atomic {
 		/*
 		 * Asleep (see below), the caller goes on once woken, killed,
 		 * or out of time; ___wait_event() tests the condition first,
 		 * then the signal.  Returning from the wait and taking the
-		 * lock again (:827) are one step here: whatever happens in
+		 * lock again (:860) are one step here: whatever happens in
 		 * between could as well happen before the caller runs.
 		 */
 		!asleep[c] || dirty[c] || killed[c] || (timed[c] && tmo[c]) ->
@@ -723,12 +844,12 @@ end_idle:
 		:: else -> skip
 		fi;
 		if
-		:: res == ERESTARTSYS -> break	/* :829-832 */
+		:: res == ERESTARTSYS -> break	/* :862-865 */
 		:: else -> skip
 		fi;
 		TOUCH(r);
 		if
-		:: rstate[r] == R_DONE ->	/* :761-765 */
+		:: rstate[r] == R_DONE ->	/* :792-796 */
 			/* wait || !req->launched: only a stalled request is
 			 * done without having had a slot */
 			if
@@ -736,29 +857,29 @@ end_idle:
 			:: else -> res = OK
 			fi;
 			break
-		:: rstate[r] == R_RUNNING && !cwait[c] -> res = OK; break	/* :766-770 */
-		:: rstate[r] == R_RUNNING && cwait[c] -> skip	/* :771, no timeout */
-		:: rstate[r] == R_QUEUED && expired[r] && in_use >= L ->	/* :773-774 */
-			release_orphans(rel);	/* :775-776 */
+		:: rstate[r] == R_RUNNING && !cwait[c] -> res = OK; break	/* :797-801 */
+		:: rstate[r] == R_RUNNING && cwait[c] -> skip	/* :802, no timeout */
+		:: rstate[r] == R_QUEUED && expired[r] && in_use >= L ->	/* :804-805 */
+			release_orphans(rel);	/* :806-807 */
 			if
-			:: rel == 0 -> again = true	/* :777-782: warn, then again */
+			:: rel == 0 -> again = true	/* :808-813: warn, then again */
 			:: rel == 1 -> timed[c] = true	/* until it is old enough */
-			:: rel == 2 ->			/* :783-786, then :761-764 */
+			:: rel == 2 ->			/* :814-819, then :792-795 */
 				stalled(r); res = ETIME; rel = 0; break
 			fi;
 			rel = 0
 		:: rstate[r] == R_QUEUED && !(expired[r] && in_use >= L) ->
-			timed[c] = true		/* :793-794, :812: the deadline */
+			timed[c] = true		/* :826-827, :845: the deadline */
 		fi;
 		/*
-		 * The warning of kmod_report_slow() (:795-813) only
+		 * The warning of kmod_report_slow() (:828-846) only
 		 * unlocks and tests again; it is left out.
 		 */
 		if
 		:: again -> again = false	/* unlocked: the next pass */
 		:: else ->
 			/*
-			 * :821-826: read req->state, unlock, and
+			 * :854-859: read req->state, unlock, and
 			 * wait_event_killable_timeout(): on req->wq, then the
 			 * condition (the state changed), the signal, the time
 			 * left, then schedule().  Taken as one step with the
@@ -774,7 +895,7 @@ end_idle:
 	od;
 	MAYPARK
 	/*
-	 * kmod_request_leave(), :957, :413-416: req->callers-- in one locked
+	 * kmod_request_leave(), :1003, :426-429: req->callers-- in one locked
 	 * section, kmod_request_put() in the next.  Taken as one step unless
 	 * the put frees a queued request: in between, only a claim of that
 	 * request (a slot freed meanwhile) would see anything the step does
@@ -783,20 +904,20 @@ end_idle:
 	 */
 	atomic {
 		TOUCH(r);
-		ncallers[r]--;			/* :414 */
+		ncallers[r]--;			/* :427 */
 		inreq[c] = false;
 		again = (rstate[r] == R_QUEUED && users[r] == 1);
 		if
-		:: !again -> put(r)		/* :416 */
+		:: !again -> put(r)		/* :429 */
 		:: else -> skip
 		fi
 	}
 	if
-	:: again -> again = false; put(r)	/* :416, the last reference */
+	:: again -> again = false; put(r)	/* :429, the last reference */
 	:: else -> skip
 	fi;
 leave:
-	atomic {				/* usermodehelper_wait_end(), :1133 */
+	atomic {				/* usermodehelper_wait_end(), :1180 */
 		if
 		:: nested[c] && IN_CHAIN(c) && res == OK -> loop_ok = true
 		:: else -> skip
@@ -943,7 +1064,7 @@ end_idle:
 #elif defined(STUCK)
 end_idle:
 	if
-	:: atomic { hstarted[r] && r < NEWC -> hung = true }; goto end_hang
+	:: atomic { hstarted[r] && HANGS(r) -> hung = true }; goto end_hang
 	:: hstarted[r] -> skip
 	fi;
 #else
@@ -1337,17 +1458,17 @@ out:
 
 /*
  * Abstract time.  A tick: a whole stall period passes.  Queued requests
- * then have waited their period (kmod_stall_deadline(), V2 :545, V1 :394,
+ * then have waited their period (kmod_stall_deadline(), V2 :565, V1 :394,
  * measures it from the last time the queue moved, and moved() resets
  * it), and every timed sleep of a queued caller expires.  SEM:
  * down_timeout()'s 5 s are counted from the start of the wait, and
  * nothing resets them.  V2: every running request has had its slot for
- * one more period (its age, req->started_at, :627), counted up to
+ * one more period (its age, req->started_at, :657), counted up to
  * ORPHAN_PERIODS, beyond which kmod_release_orphans() sees no difference.
  *
  * Time only matters while requests wait and every slot is taken: with a
  * slot free the queue moves at the next claim (which resets the period)
- * and no request may stall (V2 :774, V1 :471), so the clock ticks only
+ * and no request may stall (V2 :805, V1 :471), so the clock ticks only
  * then.  A timed sleep that would expire with a slot free only makes its
  * caller test again and sleep again; leaving it out removes no outcome.
  *
@@ -1355,7 +1476,7 @@ out:
  * the model is at most the time it has really had its slot: the model
  * releases a modprobe no earlier than the C, and where the C releases at
  * once, the model's caller waits for more ticks first (kmod_release_
- * orphans() returning the time left, :628-631), which only set what the
+ * orphans() returning the time left, :658-662), which only set what the
  * release's handover resets (moved()).  -DAGEIDLE lets the clock tick,
  * for the ages alone, also while no request waits.
  */
@@ -1467,6 +1588,11 @@ init {
 #ifdef LOOP
 			/* all ask for the first module of the loop */
 			:: k > 0 -> cname[k] = 0
+#elif defined(SAME)
+			/* caller 1 for another module, the new caller for the
+			 * module of caller 0, whose modprobe may hang */
+			:: k == 1 -> cname[k] = 1
+			:: k == NEWC -> cname[k] = 0
 #elif defined(STUCK)
 			/* the new caller asks for a module of its own */
 			:: k == NEWC -> cname[k] = k
@@ -1546,24 +1672,26 @@ ltl lifetime { [] LIFETIME }
 /*
  * The cap.  V1, V2INLINE, SEM: at most L slots taken, and at most L
  * modprobes alive.  V2: at most L slots counted; the modprobes alive
- * exceed L only by uncounted ones, and each of those had no caller (by
- * the caller processes) and had had its slot for ORPHAN_PERIODS stall
- * periods when it stopped counting.
+ * exceed L only by uncounted ones, at most L of them, and each of those
+ * had no caller (by the caller processes) and had had its slot for
+ * ORPHAN_PERIODS stall periods when it stopped counting.
  */
 #ifdef V2
-#define CAP		(in_use <= L && alive <= L + nunc && !bad_release)
+#define CAP		(in_use <= L && alive <= L + nunc && nunc <= L && !bad_release)
 #else
 #define CAP		(in_use <= L && alive <= L)
 #endif
 ltl cap { [] CAP }
 
-/* Concurrent requests for a module share one modprobe. */
+/* Concurrent requests for a module share one modprobe (V2: but for one
+ * that stopped counting, which nobody joins). */
 #define COALESCE	!dup
 ltl coalesce { [] COALESCE }
 
 /* A request fails with -ETIME only after a whole stall period in which
  * every slot was taken and none was released or handed over (V2: and
- * while every counted modprobe had a caller). */
+ * while every counted modprobe had a caller, or L uncounted ones were
+ * alive). */
 #define ETIME_OK	!false_etime
 ltl etime { [] ETIME_OK }
 
@@ -1576,8 +1704,18 @@ ltl killable { [] KILLABLE_OK }
 #define NO_DEADLOCK	!stuck
 ltl deadlock { [] NO_DEADLOCK }
 
+/* V2: -ELOOP only if a request for the module runs along the caller's
+ * chain (by the callers' origins, up to the first request that is no
+ * longer running). */
+#ifdef V2
+#define ELOOP_OK	!bad_eloop
+#else
+#define ELOOP_OK	true
+#endif
+ltl eloopok { [] ELOOP_OK }
+
 /* All the invariants above, in one search. */
-ltl safety { [] (LIFETIME && CAP && COALESCE && ETIME_OK && KILLABLE_OK && NO_DEADLOCK) }
+ltl safety { [] (LIFETIME && CAP && COALESCE && ETIME_OK && KILLABLE_OK && NO_DEADLOCK && ELOOP_OK) }
 
 /* A caller asleep while what it waits for has happened is woken (run with
  * NOTIMER, so that no timeout hides a lost wake-up). */
@@ -1611,3 +1749,12 @@ ltl eloop { [] !(loop_waited || budget_short) }
 /* STUCK: with every slot held by modprobes that hang and have no caller
  * left, a new caller is still served: it returns, and not with -ETIME. */
 ltl served { <> (returned[NEWC] && ret[NEWC] != ETIME) }
+
+/* SAME: a new caller that comes while the modprobe of its module hangs
+ * uncounted is served all the same, by a modprobe of its own. */
+#ifdef V2
+#define LATE_UNC	late_unc
+#else
+#define LATE_UNC	false
+#endif
+ltl fresh { [] (LATE_UNC -> <> (returned[NEWC] && ret[NEWC] != ETIME)) }

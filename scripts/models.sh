@@ -54,7 +54,8 @@ command -v gcc >/dev/null 2>&1 || die "gcc is missing (scripts/deps.sh installs 
 # fairness (pan -a -f), the others as safety properties.  "safety" is the
 # conjunction of all the invariants of a model (umh: lifetime, reap,
 # count, disable, exec, killable, deadlock; kmod: lifetime, cap, coalesce,
-# etime, killable, deadlock), checked in one search where all must hold;
+# etime, killable, deadlock, and for v2 eloopok), checked in one search
+# where all must hold;
 # where some must be broken, each is a search of its own.
 UMH1="1 req, 12 modes, 3 paths, kill, disable"
 UMH1B="1 req, 6 modes, 3 paths, kill, disable"
@@ -69,8 +70,11 @@ PARK="N=2 L=1 caller 0 parks"
 LOOP1="N=1 L=1 self-loop depth<=1"
 LOOP1L2="N=1 L=2 self-loop depth<=2"
 LOOP2="N=1 L=2 2-cycle depth<=2"
+LOOP2NW="N=1 L=2 2-cycle depth<=2, helpers may _nowait()"
 STUCK="N=2 L=1 nowait, 1 killed, its modprobe may hang, 1 new"
 STUCK2="N=3 L=2 nowait, 2 killed, their modprobes may hang, 1 new"
+STUCK1="N=3 L=1, 2 killed, their modprobes may hang, 1 new"
+STUCKSAME="N=3 L=1 nowait, 2 killed, 1 may hang, 1 new for its module"
 ROWS=(
 	"umh|series|one||$UMH1|safety returns"
 	"umh|series|notimer|-DNOTIMER|$UMHNT|wakeup"
@@ -95,6 +99,9 @@ ROWS=(
 	"kmod|v2|mixidle|-DV2 -DAGEIDLE -DNEXT=2 -DL=1 -DKILL=2 -DNOWAIT|$MIX, ages also idle|safety"
 	"kmod|v2|stuck|-DV2 -DNEXT=2 -DL=1 -DSTUCK -DNOWAIT|$STUCK|served safety"
 	"kmod|v2|stuck2|-DV2 -DNEXT=3 -DL=2 -DSTUCK -DNOWAIT|$STUCK2|served safety"
+	"kmod|v2|stuck1|-DV2 -DNEXT=3 -DL=1 -DSTUCK|$STUCK1|safety served!"
+	"kmod|v2|stucksame|-DV2 -DNEXT=3 -DL=1 -DSTUCK -DSAME -DNOWAIT|$STUCKSAME|fresh safety"
+	"kmod|v2|loop2nw|-DV2 -DNEXT=1 -DL=2 -DNNEST=2 -DLOOP=2 -DNESTNOWAIT|$LOOP2NW|eloopok safety"
 	"kmod|v2-inline|mix|-DV2INLINE -DNEXT=2 -DL=1 -DKILL=2 -DNOWAIT|$MIX|safety"
 	"kmod|v2-inline|park|-DV2INLINE -DNEXT=2 -DL=1 -DPARK=1 -DNOTIMER|$PARK anywhere|nodelay!"
 	"kmod|v2-inline|park2|-DV2INLINE -DNEXT=2 -DL=1 -DPARK=2 -DNOTIMER|$PARK, not in launch|nodelay"
@@ -113,9 +120,12 @@ ROWS=(
 	"kmod|mut-nodequeue|mix|-DV2 -DMUT_NODEQUEUE -DNEXT=2 -DL=1 -DKILL=2 -DNOWAIT|$MIX|lifetime!"
 	"kmod|mut-release-with-callers|mix|-DV2 -DMUT_RELEASE_WITH_CALLERS -DNEXT=2 -DL=1 -DKILL=2 -DNOWAIT|$MIX|cap!"
 	"kmod|mut-release-young|mix|-DV2 -DMUT_RELEASE_YOUNG -DNEXT=2 -DL=1 -DKILL=2 -DNOWAIT|$MIX|cap!"
+	"kmod|mut-release-unbounded|stuck1|-DV2 -DMUT_RELEASE_UNBOUNDED -DNEXT=3 -DL=1 -DSTUCK|$STUCK1|cap!"
+	"kmod|mut-join-uncounted|stucksame|-DV2 -DMUT_JOIN_UNCOUNTED -DNEXT=3 -DL=1 -DSTUCK -DSAME -DNOWAIT|$STUCKSAME|fresh!"
+	"kmod|mut-chain-all|loop2nw|-DV2 -DMUT_CHAIN_ALL -DNEXT=1 -DL=2 -DNNEST=2 -DLOOP=2 -DNESTNOWAIT|$LOOP2NW|eloopok!"
 	"kmod|mut-helper-joins|loop1|-DV1 -DMUT_HELPER_JOINS -DNEXT=1 -DL=1 -DNNEST=1 -DLOOP=1|$LOOP1|loop! deadlock!"
 )
-LIVE=" returns wakeup nodelay loop served "
+LIVE=" returns wakeup nodelay loop served fresh "
 
 # run_row INDEX: build one verifier and check its properties; writes one
 # line per property to $WORK/rows/INDEX:
