@@ -9,16 +9,32 @@ Reads BOOTDIR/<kernel><SFX>-<run>.log, as written by scripts/boot-test.sh
 writes BOOTDIR/results<SFX>.md and BOOTDIR/results<SFX>.json: for every figure of
 every scenario ("# RESULT <scenario> key=value ..."), the median over the
 runs of each kernel with its range, the ratio patched/base, and the KTAP
-verdicts.  Prints the Markdown table.
+verdicts; with reboot_orphans, also reboot_orphans.reboot_ms, the time of
+the final reboot read from the boot's console (<kernel><SFX>-<run>.console,
+as boot-verdict.py reads it).  Prints the Markdown table.
 """
 
 import glob
+import importlib.util
 import json
 import os
 import re
 import statistics
 import sys
-from typing import Dict, List
+from typing import Dict, List, Optional
+
+
+def _verdict_module():
+    """scripts/boot-verdict.py, whose name is not a module name."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "boot-verdict.py")
+    spec = importlib.util.spec_from_file_location("boot_verdict", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+reboot_ms = _verdict_module().reboot_ms
 
 RESULT = re.compile(r"^# RESULT (\S+) (.*)$")
 VERDICT = re.compile(r"^(ok|not ok) \d+ (\S+)")
@@ -60,6 +76,15 @@ def parse_log(path: str, figures: Figures, verdicts: Dict[str, List[str]],
                 verdicts.setdefault(m.group(2), []).append(m.group(1))
 
 
+def console_reboot_ms(path: str) -> Optional[float]:
+    """The time of the boot's final reboot on its console (boot-verdict.py)."""
+    try:
+        with open(path, errors="replace") as f:
+            return reboot_ms(f.readlines())
+    except OSError:
+        return None
+
+
 def fmt(values: List[float]) -> str:
     if not values:
         return "-"
@@ -98,6 +123,9 @@ def main() -> int:
         logs = sorted(glob.glob(os.path.join(bootdir, f"{k}{sfx}-[0-9]*.log")))
         for log in logs:
             parse_log(log, figures, verdicts, info)
+            ms = console_reboot_ms(log[:-len(".log")] + ".console")
+            if ms is not None and "reboot_orphans" in verdicts:
+                figures.setdefault("reboot_orphans.reboot_ms", []).append(ms)
         data[k] = {"runs": len(logs), "kernel": info,
                    "figures": figures, "verdicts": verdicts}
 

@@ -278,7 +278,7 @@ build_initramfs() {
 		for a in other-modprobe umh-true umh-false thread-exec; do
 			echo "slink /sbin/$a fake-modprobe 777 0 0"
 		done
-		for a in mono not-blocked; do
+		for a in mono not-blocked sched-idle; do
 			echo "slink /bin/$a ../sbin/fake-modprobe 777 0 0"
 		done
 		echo "file /kselftest/kmod/kmod.sh $src/tools/testing/selftests/kmod/kmod.sh 755 0 0"

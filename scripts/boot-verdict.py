@@ -23,6 +23,9 @@ The boot fails, with one line per reason naming the scenario, on:
     kernel's first line, or printk dropped messages);
   - a taint flag other than those the tests set themselves (O: the test
     modules are built out of tree; N: KUnit ran);
+  - after reboot_orphans, a reboot that took 2.5 s or more from /init's
+    "boot-test: reboot" mark to "reboot: Restarting system" (console
+    times), or that the console does not show;
   - a scenario that failed on the patched kernel; on the unpatched kernel
     with --expect, a scenario whose verdict is not the one the file lists
     (listed: it must fail; unlisted: it must pass).
@@ -57,6 +60,32 @@ PLANT_TEXT = "kmodt_plant"
 
 VERDICT = re.compile(r"^(ok|not ok) (\d+) (\S+)")
 SCENARIO_MARK = re.compile(r"boot-test: scenario (\S+)")
+# The reboot that ends a boot: /init's mark just before reboot(2), and the
+# kernel's last words, each with its printk time in seconds.
+REBOOT_MARK = re.compile(r"^\[\s*(\d+\.\d+)\] boot-test: reboot$")
+REBOOT_DONE = re.compile(r"^\[\s*(\d+\.\d+)\] reboot: Restarting system")
+# The scenario that leaves orphaned helpers alive for the reboot, and how
+# long that reboot may take: usermode helpers counted as running make
+# usermodehelper_disable() wait RUNNING_HELPERS_TIMEOUT, 5 s.
+REBOOT_SCENARIO = "reboot_orphans"
+REBOOT_LIMIT_MS = 2500
+
+
+def reboot_ms(console_lines: List[str]) -> Optional[int]:
+    """Milliseconds from /init's reboot mark to "Restarting system"."""
+    start = end = None
+    for raw in console_lines:
+        line = raw.rstrip("\r\n")
+        m = REBOOT_MARK.match(line)
+        if m:
+            start = float(m.group(1))
+            continue
+        m = REBOOT_DONE.match(line)
+        if m and start is not None:
+            end = float(m.group(1))
+    if start is None or end is None:
+        return None
+    return round((end - start) * 1000)
 
 
 def taint_letters(value: int) -> str:
@@ -107,6 +136,7 @@ class Boot:
         self.taint: List[Tuple[str, int]] = []
         self.dmesg: Dict[str, List[str]] = {}
         self.console_parts: List[Tuple[str, str]] = []
+        self.reboot_ms = reboot_ms(console_lines)
         self._parse_log(log_lines)
         self._parse_console(console_lines)
 
@@ -206,6 +236,13 @@ def check(boot: Boot, plan: List[str], kernel: str,
         problems.append("no taint flags read")
 
     verdict = {name: v for name, _, v in boot.verdicts}
+    if verdict.get(REBOOT_SCENARIO) == "ok" and boot.ended:
+        if boot.reboot_ms is None:
+            problems.append(f"scenario {REBOOT_SCENARIO}: no reboot on the console "
+                            "(\"boot-test: reboot\", then \"reboot: Restarting system\")")
+        elif boot.reboot_ms >= REBOOT_LIMIT_MS:
+            problems.append(f"scenario {REBOOT_SCENARIO}: the reboot took {boot.reboot_ms} ms "
+                            f"with orphaned helpers alive (limit {REBOOT_LIMIT_MS} ms)")
     for name in plan:
         v = verdict.get(name)
         if v is None:

@@ -127,6 +127,29 @@ class VerdictTest(unittest.TestCase):
         # Blamed on the wrong scenario: the negative test fails.
         self.assertTrue(problems(log, plant="gamma"))
 
+    def test_reboot_after_reboot_orphans_is_timed(self):
+        plan = ["alpha", "reboot_orphans"]
+        log = make_log(plan=plan)
+
+        def console(start: str, end: Optional[str]) -> List[str]:
+            lines = ["[    0.000000] Linux version 6.12.117\n",
+                     f"[ {start}] boot-test: reboot\n"]
+            if end:
+                lines.append(f"[ {end}] reboot: Restarting system\n")
+            return lines
+
+        self.assertEqual(bv.reboot_ms(console("40.100000", "40.350000")), 250)
+        self.assertEqual(problems(log, console("40.100000", "40.350000"), plan=plan), [])
+        slow = problems(log, console("40.100000", "45.200000"), plan=plan)
+        self.assertEqual(len(slow), 1)
+        self.assertIn("the reboot took 5100 ms", slow[0])
+        self.assertIn("reboot_orphans", slow[0])
+        missing = problems(log, console("40.100000", None), plan=plan)
+        self.assertEqual(len(missing), 1)
+        self.assertIn("no reboot on the console", missing[0])
+        # Without the scenario, the reboot is not judged.
+        self.assertEqual(problems(make_log(), console("40.1", "45.2")), [])
+
     def test_unknown_only_name_is_refused(self):
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
             f.write("# comment\nsmall alpha beta\n")

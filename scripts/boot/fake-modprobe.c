@@ -16,6 +16,9 @@
  *                               way threaded wrappers do: a second thread
  *                               forks, and the child execs it; exits with
  *                               the child's status
+ *   /bin/sched-idle CMD ARG...  runs CMD at SCHED_IDLE: a process that
+ *                               gets the CPU only when nothing else wants
+ *                               it
  *
  * As modprobe it reads its behaviour from /run/mp/config ("SLEEP_MS
  * STATUS [GATED]", default "0 1 0"), and records its life under /run/mp:
@@ -37,11 +40,13 @@
  * open(2), not polling: fifty waiting copies must not take the CPU from
  * the callers they wait for.
  */
+#define _GNU_SOURCE	/* SCHED_IDLE */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,6 +277,27 @@ static int thread_exec(int argc, char **argv)
 	return (int)(long)ret;
 }
 
+/*
+ * SCHED_IDLE, then exec: the boot tests' caller that is not scheduled
+ * while busy loops keep its CPU busy.  busybox has no chrt.
+ */
+static int sched_idle(int argc, char **argv)
+{
+	struct sched_param param = { .sched_priority = 0 };
+
+	if (argc < 2) {
+		fprintf(stderr, "sched-idle: usage: sched-idle CMD [ARG...]\n");
+		return 2;
+	}
+	if (sched_setscheduler(0, SCHED_IDLE, &param)) {
+		perror("sched-idle: sched_setscheduler");
+		return 1;
+	}
+	execvp(argv[1], argv + 1);
+	perror("sched-idle: exec");
+	return 127;
+}
+
 int main(int argc, char **argv)
 {
 	const char *base = strrchr(argv[0], '/');
@@ -291,5 +317,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (!strcmp(base, "thread-exec"))
 		return thread_exec(argc, argv);
+	if (!strcmp(base, "sched-idle"))
+		return sched_idle(argc, argv);
 	return modprobe(argc, argv);
 }

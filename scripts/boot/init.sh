@@ -432,6 +432,71 @@ wakeups() {
 	[ "$first" -ge 1 ] && [ "$last" -le $((2 * first)) ]
 }
 
+# A caller that does not get the CPU delays only itself.  Every slot is
+# held by a gated modprobe; a caller at SCHED_IDLE on CPU 0 queues the
+# head request, then four busy loops take CPU 0, and 10 ordinary callers
+# on CPU 1 queue requests for other modules behind it.  The gate opens:
+# the 50 modprobes exit and their slots go to the queue.  The ordinary
+# callers are served at once on every kernel whose slots are given out by
+# whoever frees them: the unpatched semaphore hands a slot to each waiter
+# in turn, the series hands slots to the head of the queue and launches
+# from a worker.  A throttle that only lets a caller of the head request
+# launch it leaves all 10 waiting until the idle caller runs, seconds
+# later.  A regression guard: both kernels pass it.  Figures: time from
+# the gate until the 10 were served, whether the head's modprobe had run
+# by then.
+idle_head() {
+	[ "$(grep -c ^processor /proc/cpuinfo)" -ge 2 ] ||
+		{ echo "# idle_head needs 2 CPUs (boot-test.sh --smp 2 or more)"; return 1; }
+	mp_reset 0 1 1
+	# shellcheck disable=SC2086 # $pids is a list of pids
+	fill_slots kih || { kill -9 $pids; mp_open_gate; wait; return 1; }
+	slots=$pids
+	# This script measures from CPU 1, away from the busy loops.
+	taskset -p 2 $$ >/dev/null
+	(exec taskset 1 sched-idle mount -t kihead none /mnt 2>/dev/null) &
+	head=$!
+	wait_for "all_blocked $head" 60 || echo "# warning: the idle caller never blocked"
+	hogs=
+	for i in 1 2 3 4; do
+		(exec taskset 1 sh -c 'while :; do :; done') &
+		hogs="$hogs $!"
+	done
+	others=
+	for i in $(seq 10); do
+		(exec taskset 2 mount -t "kio$i" none /mnt 2>/dev/null) &
+		others="$others $!"
+	done
+	# shellcheck disable=SC2086 # $others is a list of pids
+	wait_for "all_blocked $others" 60 ||
+		echo "# warning: $(not-blocked $others) callers never blocked"
+	t0=$(ms)
+	mp_open_gate
+	# shellcheck disable=SC2086 # lists of pids
+	wait $others
+	t=$(($(ms) - t0))
+	served=0
+	for i in $(seq 10); do
+		grep -qs " fs-kio$i$" /run/mp/runs/* && served=$((served + 1))
+	done
+	head_first=0
+	grep -qs " fs-kihead$" /run/mp/runs/* && head_first=1
+	# shellcheck disable=SC2086 # lists of pids
+	{
+		kill -9 $hogs
+		wait $hogs $slots $head 2>/dev/null
+	}
+	taskset -p 3 $$ >/dev/null
+	head_served=0
+	grep -qs " fs-kihead$" /run/mp/runs/* && head_served=1
+	result idle_head others_served="$served" others_ms="$t" \
+		head_launched_by_then="$head_first" head_served="$head_served"
+	# All 10 served, within a second of the gate (an idle caller under
+	# four busy loops runs seconds later), and the idle caller too once
+	# the loops are gone.
+	[ "$served" = 10 ] && [ "$t" -lt 1000 ] && [ "$head_served" = 1 ]
+}
+
 # 50 modprobes that never end hold every slot, and their callers are all
 # killed; then one new request.  The unpatched kernel serves it at once:
 # the killed callers' slots of its semaphore came back (past the cap of
@@ -591,6 +656,30 @@ mp_all_asleep() {
 	done
 }
 
+# Leaves two modprobes whose callers are gone alive and asleep (gated):
+# one of a request_module() caller SIGKILLed while it waited, one of a
+# request_module_nowait() (modules fs-$1_killed and $1nw1).  Sets
+# caller_blocked, asleep (1: both were asleep, twice 100 ms apart),
+# nw_errors and live_before.
+make_orphans() {
+	mp_reset 0 1 1
+	(request "${1}_killed") &
+	c=$!
+	# The caller must be asleep in the kernel, its modprobe running.
+	wait_for "[ \"\$(live)\" -ge 1 ] && all_blocked $c && usleep 100000 && all_blocked $c" 60
+	caller_blocked=$((!$?))
+	kill -9 $c
+	wait $c
+	modprobe kmodt_storm count=1 prefix="${1}nw" || echo "# modprobe kmodt_storm failed"
+	nw_errors=$(cat /sys/module/kmodt_storm/parameters/errors 2>/dev/null || echo -)
+	rmmod kmodt_storm 2>/dev/null
+	# Both alive and asleep, twice 100 ms apart: otherwise what the
+	# scenario does next tests nothing.
+	wait_for '[ "$(live)" -eq 2 ] && mp_all_asleep && usleep 100000 && mp_all_asleep' 60
+	asleep=$((!$?))
+	live_before=$(live)
+}
+
 # A suspend (pm_test=freezer, pm_test_delay 1 s) while two modprobes whose
 # callers are gone are alive and asleep (gated): one of a request_module()
 # caller SIGKILLed while it waited, one of a request_module_nowait().  The
@@ -604,22 +693,7 @@ suspend_orphans() {
 	[ -w /sys/power/pm_test ] && grep -qw freezer /sys/power/pm_test &&
 		grep -qw freeze /sys/power/state ||
 		{ echo "# no /sys/power/pm_test with freezer, or no freeze state"; return 1; }
-	mp_reset 0 1 1
-	(request so_killed) &
-	c=$!
-	# The caller must be asleep in the kernel, its modprobe running.
-	wait_for "[ \"\$(live)\" -ge 1 ] && all_blocked $c && usleep 100000 && all_blocked $c" 60
-	caller_blocked=$((!$?))
-	kill -9 $c
-	wait $c
-	modprobe kmodt_storm count=1 prefix=sonw || echo "# modprobe kmodt_storm failed"
-	nw_errors=$(cat /sys/module/kmodt_storm/parameters/errors 2>/dev/null || echo -)
-	rmmod kmodt_storm 2>/dev/null
-	# Both alive and asleep, twice 100 ms apart: otherwise the suspend
-	# below tests nothing.
-	wait_for '[ "$(live)" -eq 2 ] && mp_all_asleep && usleep 100000 && mp_all_asleep' 60
-	asleep=$((!$?))
-	live_before=$(live)
+	make_orphans so
 	delay_file=/sys/module/suspend/parameters/pm_test_delay
 	delay=5 old_delay=
 	if [ -w $delay_file ]; then
@@ -656,6 +730,25 @@ suspend_orphans() {
 		[ "$nw_errors" = 0 ] && [ "$rc" = 0 ] &&
 		[ "$suspend_ms" -lt $((delay * 1000 + 2500)) ] &&
 		[ "$live_after" = 2 ] && [ "$r" = 2 ] && [ "$live_end" = 0 ]
+}
+
+# The reboot that ends the boot test, with two orphaned modprobes alive
+# and asleep (see make_orphans()).  kernel_restart() disables usermode
+# helpers before device_shutdown(), and that waits, for at most the 5 s of
+# RUNNING_HELPERS_TIMEOUT, for the helpers counted as running.  A kernel
+# that counts these until they exit makes every reboot (and kexec,
+# poweroff) wait 5 s, then shuts the devices down with helpers enabled
+# again.  Only the setup is judged here; the reboot comes after the last
+# scenario, and scripts/boot-verdict.py judges its time on the console:
+# from the "boot-test: reboot" mark /init writes just before reboot(2) to
+# the kernel's "reboot: Restarting system".  So it must be the last
+# scenario of its flavour.
+reboot_orphans() {
+	make_orphans ro
+	result reboot_orphans live="$live_before" caller_was_blocked="$caller_blocked" \
+		orphans_asleep="$asleep" nowait_errors="$nw_errors"
+	[ "$caller_blocked" = 1 ] && [ "$asleep" = 1 ] && [ "$live_before" = 2 ] &&
+		[ "$nw_errors" = 0 ]
 }
 
 # Marks (1) or unmarks (0) the kworkers of the unbound workqueues for
@@ -988,4 +1081,6 @@ fi
 dump_dmesg end
 report_taint end
 echo "BOOT-TEST-END"
+# What scripts/boot-verdict.py times the reboot from (see reboot_orphans).
+echo "boot-test: reboot" >/dev/kmsg
 reboot -f
