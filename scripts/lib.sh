@@ -298,7 +298,10 @@ kmake() {
 	# The first build in a directory is where a full disk would show, as
 	# the tail of a failed build log: say it before.
 	[[ -e $odir/.config ]] || need_space "$odir" "$SPACE_BUILD_GB" "the first kernel build in $odir"
-	mkdir -p "$odir" && : >"$mark" || return 1
+	# Dated a second back: file times come from a coarse clock, and a
+	# file the make writes within the same tick would not be -newer.
+	# A file of an earlier make caught by that second is only rebuilt.
+	mkdir -p "$odir" && touch -d '1 second ago' "$mark" || return 1
 	make -s -C "${SRC:-$TREE}" O="$odir" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 	rc=$?
 	rm -f "$mark"
