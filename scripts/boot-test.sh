@@ -283,11 +283,6 @@ build_initramfs() {
 		done
 		echo "file /kselftest/kmod/kmod.sh $src/tools/testing/selftests/kmod/kmod.sh 755 0 0"
 		echo "file /kselftest/kmod/config $src/tools/testing/selftests/kmod/config 644 0 0"
-		# The runner's limit for kmod.sh, which the kselftest scenario
-		# checks (the series adds the file).
-		if [[ -f $src/tools/testing/selftests/kmod/settings ]]; then
-			echo "file /kselftest/kmod/settings $src/tools/testing/selftests/kmod/settings 644 0 0"
-		fi
 		echo "file /init $ROOT/scripts/boot/init.sh 755 0 0"
 		cpio_tree "$BOOT/root-$k$ksfx/lib" /lib
 	} | awk '!seen[$2]++' >"$list"

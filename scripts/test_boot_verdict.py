@@ -114,6 +114,11 @@ class VerdictTest(unittest.TestCase):
         self.assertEqual(problems(log, kernel="base", expect=["beta"]), [])
         self.assertTrue(problems(log, kernel="base", expect=["alpha", "beta"]))
         self.assertTrue(problems(log, kernel="base", expect=[]))
+        # "beta?": beta is not judged on the unpatched kernel, either way.
+        self.assertEqual(problems(log, kernel="base", expect=["beta?"]), [])
+        passed = make_log()
+        self.assertEqual(problems(passed, kernel="base", expect=["beta?"]), [])
+        self.assertTrue(problems(passed, kernel="base", expect=["beta"]))
         # Without a list, the unpatched kernel's verdicts are only shown.
         self.assertEqual(problems(log, kernel="base"), [])
 
