@@ -34,7 +34,8 @@ def _verdict_module():
     return mod
 
 
-reboot_ms = _verdict_module().reboot_ms
+_verdict = _verdict_module()
+reboot_ms, REBOOT_SCENARIO = _verdict.reboot_ms, _verdict.REBOOT_SCENARIO
 
 RESULT = re.compile(r"^# RESULT (\S+) (.*)$")
 VERDICT = re.compile(r"^(ok|not ok) \d+ (\S+)")
@@ -124,8 +125,8 @@ def main() -> int:
         for log in logs:
             parse_log(log, figures, verdicts, info)
             ms = console_reboot_ms(log[:-len(".log")] + ".console")
-            if ms is not None and "reboot_orphans" in verdicts:
-                figures.setdefault("reboot_orphans.reboot_ms", []).append(ms)
+            if ms is not None and REBOOT_SCENARIO in verdicts:
+                figures.setdefault(f"{REBOOT_SCENARIO}.reboot_ms", []).append(ms)
         data[k] = {"runs": len(logs), "kernel": info,
                    "figures": figures, "verdicts": verdicts}
 
