@@ -12,7 +12,7 @@ TREE ?= $(CURDIR)/build/linux
 export TREE
 export KERNEL_SRC BASE JOBS
 
-.PHONY: help demo deps tree regen check-series test-checks lint models kunit kunit-unpatched boot-test bench selftest mutants outbox rebase check fresh-check
+.PHONY: help demo deps tree regen check-series test-checks lint models kunit kunit-unpatched boot-test bench bench-docs selftest mutants outbox rebase check fresh-check
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -63,6 +63,9 @@ boot-test: deps ## debug kernel (KASAN, lockdep, kmemleak...) under QEMU: every 
 bench: deps ## unpatched vs patched kernel, alternating boots (RUNS=3): table, JSON and plots in build/bench; SWEEP=1: scaling sweep and kmod.sh 0008/0009 at full counts on the debug kernels
 	@scripts/tree.sh --base
 	@scripts/bench.sh $(if $(RUNS),--runs $(RUNS)) $(if $(SWEEP),--sweep)
+
+bench-docs: ## the last make bench into the documents: its JSON (Documentation/bench/), plots, and the tables of README.md and Documentation/results.md rewritten from it
+	@scripts/bench.sh --publish
 
 selftest: deps ## upstream's kmod selftest (kmod.sh, all 13 tests, full counts) on the patched debug kernel
 	@scripts/tree.sh --base

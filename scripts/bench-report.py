@@ -22,6 +22,7 @@ import os
 import re
 import statistics
 import sys
+import time
 from typing import Callable, Dict, List, Optional, Tuple
 
 KERNELS = ("base", "series")
@@ -88,6 +89,24 @@ TARGETS: List[Target] = [
      "series/base <= 1.02", lambda s, b: b > 0 and s / b <= 1.02, True),
     ("umh_cost.sizeof_subprocess_info", "sizeof(struct subprocess_info), bytes",
      "reported", None, True),
+    ("real_same_2000.modprobe_runs", "kmod modprobe runs, 2000 callers of one real module",
+     "1", lambda s, b: s == 1, False),
+    ("real_same_2000.failures", "failed requests, 2000 callers of one real module",
+     "0", lambda s, b: s == 0, False),
+    ("real_distinct_2000.failures", "failed requests, 2000 callers of 2000 real modules",
+     "0", lambda s, b: s == 0, False),
+    ("real_distinct_2000.loaded", "modules loaded, 2000 callers of 2000 real modules",
+     "2000", lambda s, b: s == 2000, False),
+    ("real_distinct_2000.cpu_ms", "guest CPU ms, 2000 callers of 2000 real modules",
+     "reported", None, True),
+    ("wakeups.ctxt_per_request_2000", "context switches per request, 2000 queued",
+     "reported", None, True),
+    ("fork_chain.us_per_request_deep", "µs per request, caller 1000 processes deep",
+     "reported", None, True),
+    ("recursion.answer_ms", "ms until a modprobe that recurses is answered",
+     "< 1000", lambda s, b: s < 1000, False),
+    ("orphan_recovery.served_ms", "ms until served, 50 slots held by stuck orphans",
+     "< 15000", lambda s, b: s < 15000, False),
 ]
 
 
@@ -208,6 +227,145 @@ def sweep_report(runs: Dict[str, List[Run]], outdir: str,
     return text
 
 
+def median_of(runs: Dict[str, List[Run]], kernel: str, key: str) -> Optional[float]:
+    vals = [r.figures[key] for r in runs[kernel] if key in r.figures]
+    return statistics.median(vals) if vals else None
+
+
+def cells(runs: Dict[str, List[Run]], key: str, ratio: bool) -> List[str]:
+    """The unpatched and patched spread of figure KEY, and with RATIO their
+    patched/unpatched ratio of medians."""
+    out = [spread([r.figures[key] for r in runs[k] if key in r.figures])
+           for k in KERNELS]
+    if ratio:
+        b, p = median_of(runs, "base", key), median_of(runs, "series", key)
+        out.append(f"{p / b:.3f}" if b and p is not None else "-")
+    return out
+
+
+# Column: (figure, header, with a patched/unpatched ratio?)
+Column = Tuple[str, str, bool]
+
+
+def figure_table(runs: Dict[str, List[Run]], rows: List[Tuple[str, str]],
+                 columns: List[Column]) -> Optional[str]:
+    """A Markdown table: one row per (label, figure prefix), for each column
+    the unpatched and patched spread (and ratio); None if no row has data."""
+    head = ["case"]
+    for _, name, ratio in columns:
+        head += [f"{name}: unpatched", "patched"] + (["ratio"] if ratio else [])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    found = False
+    for label, prefix in rows:
+        row = [label]
+        for fig, _, ratio in columns:
+            key = f"{prefix}.{fig}"
+            found |= any(key in r.figures for k in KERNELS for r in runs[k])
+            row += cells(runs, key, ratio)
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n" if found else None
+
+
+REAL_NS = (50, 200, 600, 2000)
+TABLE_TITLES = {
+    "run": "The run",
+    "targets": "Targets",
+    "real_same_counts": "kmod's modprobe, N callers of one module: counts",
+    "real_same_costs": "kmod's modprobe, N callers of one module: costs",
+    "real_distinct_counts": "kmod's modprobe, N callers of N modules: counts",
+    "real_distinct_costs": "kmod's modprobe, N callers of N modules: costs",
+    "real_fs": "kmod's modprobe, real modules of the kernel (xfs, btrfs; debug kernels)",
+    "per_request": "Cost per request as the queue grows",
+    "pathological": "Pathological cases",
+    "kselftest": "kselftest kmod 0008 and 0009 at full counts (debug kernels)",
+}
+REAL_COUNTS: List[Column] = [
+    ("modprobe_runs", "modprobe runs", False), ("failures", "failed requests", False),
+    ("modprobe_failures", "failed modprobes", False), ("peak_live", "peak live", False),
+    ("loaded", "loaded", False)]
+REAL_COSTS: List[Column] = [
+    ("wall_ms", "wall ms", True), ("cpu_ms", "busy CPU ms", True),
+    ("ctxt_per_request", "context switches per request", True)]
+REAL_FS = [("xfs", 200), ("btrfs", 200), ("xfs", 2000)]
+
+
+def detail_tables(runs: Dict[str, List[Run]]) -> Dict[str, str]:
+    """The benchmark's tables beyond the targets, by name (those with data)."""
+    tables: Dict[str, Optional[str]] = {}
+    for kind, what in (("same", "one module (init 100 ms)"),
+                       ("distinct", "N modules (init 20 ms each)")):
+        rows = [(f"{n} callers, {what}", f"real_{kind}_{n}") for n in REAL_NS]
+        tables[f"real_{kind}_counts"] = figure_table(runs, rows, REAL_COUNTS)
+        tables[f"real_{kind}_costs"] = figure_table(runs, rows, REAL_COSTS)
+    rows = [(f"{n} callers of fs-{m}", f"real_fs_{m}_{n}") for m, n in REAL_FS]
+    tables["real_fs"] = figure_table(runs, rows, REAL_COUNTS[:4] + REAL_COSTS[:2])
+    per = ["| case | context switches per request: unpatched | patched | ratio |",
+           "|---|---|---|---|"]
+    found = False
+    for n in REAL_NS:
+        key = f"wakeups.ctxt_per_request_{n}"
+        found |= any(key in r.figures for k in KERNELS for r in runs[k])
+        per.append(f"| {n} queued requests (stand-in modprobe, 20 ms) | "
+                   + " | ".join(cells(runs, key, True)) + " |")
+    for depth, fig in (("no extra ancestors", "us_per_request_top"),
+                       ("1000 processes deep", "us_per_request_deep")):
+        key = f"fork_chain.{fig}"
+        found |= any(key in r.figures for k in KERNELS for r in runs[k])
+        per.append(f"| µs per request, caller with {depth} | "
+                   + " | ".join(cells(runs, key, True)) + " |")
+    tables["per_request"] = "\n".join(per) + "\n" if found else None
+    rows_p = [
+        ("recursion: ms until answered", "recursion.answer_ms"),
+        ("recursion: helpers started", "recursion.helpers"),
+        ("stuck orphans: ms until a new request is served", "orphan_recovery.served_ms"),
+        ("killed queued caller: ms from SIGKILL to exit", "killed_queued.linger_ms"),
+    ]
+    path = ["| case | unpatched | patched |", "|---|---|---|"]
+    found = False
+    for label, key in rows_p:
+        found |= any(key in r.figures for k in KERNELS for r in runs[k])
+        path.append(f"| {label} | " + " | ".join(cells(runs, key, False)) + " |")
+    tables["pathological"] = "\n".join(path) + "\n" if found else None
+    return {k: v for k, v in tables.items() if v}
+
+
+def plot_real(runs: Dict[str, List[Run]], path: str) -> bool:
+    """modprobe runs, wall and CPU time against N, real modprobe."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, axes = plt.subplots(3, 2, figsize=(10, 10))
+    drawn = False
+    for col, kind in enumerate(("same", "distinct")):
+        for row, (fig_name, label) in enumerate((("modprobe_runs", "modprobe runs"),
+                                                 ("failures", "failed requests"),
+                                                 ("cpu_ms", "busy guest CPU ms"))):
+            ax = axes[row][col]
+            for k in KERNELS:
+                pts = [(n, median_of(runs, k, f"real_{kind}_{n}.{fig_name}"))
+                       for n in REAL_NS]
+                pts = [(n, v) for n, v in pts if v is not None]
+                if pts:
+                    drawn = True
+                    ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o",
+                            label="patched" if k == "series" else "unpatched")
+            ax.set_xscale("log")
+            ax.set_xlabel("N (waiting callers)")
+            ax.set_ylabel(label)
+            ax.set_title(f"kmod modprobe, {'one module' if kind == 'same' else 'N modules'}")
+            ax.legend()
+    if not drawn:
+        plt.close(fig)
+        return False
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return True
+
+
 def kselftest_report(bootdir: str, outdir: str) -> Optional[str]:
     """Run times of kmod.sh tests 0008 and 0009 at full counts on both debug
     kernels (BOOTDIR/{base,series}-debug-kmod-<run>.log, bench.sh --sweep)
@@ -272,6 +430,12 @@ def main() -> int:
             print(f"no benchmark logs of the {k} kernel in {bootdir}",
                   file=sys.stderr)
             return 1
+    nruns = {k: len(runs[k]) for k in KERNELS}
+    # The real modprobe storms' boot (bench.sh, --tag real): its figures
+    # (real_*) are in no other boot, so it joins the runs.
+    for k in KERNELS:
+        runs[k] += [parse(p) for p in sorted(glob.glob(
+            os.path.join(bootdir, f"{k}-bench-real-[0-9]*.log")))]
     rel = {k: runs[k][0].info.get("release", "?") for k in KERNELS}
     head = ["figure", "target (patched)", f"unpatched ({rel['base']})",
             f"patched ({rel['series']})", "patched/unpatched", "met"]
@@ -297,38 +461,58 @@ def main() -> int:
         results.append({"figure": key, "what": what, "target": target,
                         "base": vals["base"], "series": vals["series"],
                         "ratio": r, "met": met})
-    nruns = {k: len(runs[k]) for k in KERNELS}
     table = "\n".join(lines) + (
         f"\n\nBoots: {nruns['base']} unpatched, {nruns['series']} patched, "
         "alternating; medians with the range in parentheses; QEMU/TCG "
         "-smp 2 -icount shift=0,sleep=off (guest time counts instructions).\n")
+    real = {k: len(runs[k]) - nruns[k] for k in KERNELS}
+    tables = {"run": (
+        f"`make bench`, {time.strftime('%Y-%m-%d', time.gmtime())}: "
+        f"{rel['base']} (unpatched) and {rel['series']} (patched), "
+        f"{nruns['base']} and {nruns['series']} alternating boots, "
+        f"{real['base']} and {real['series']} more for the real modprobe "
+        "storms; QEMU/TCG -smp 2 -icount shift=0,sleep=off, so times are "
+        "guest times (one instruction, one nanosecond).\n"),
+        "targets": table}
+    tables.update(detail_tables(runs))
+    plots = []
+    if plot_kill_refill(runs, os.path.join(outdir, "kill_refill.png")):
+        plots.append("kill_refill.png")
+    if plot_real(runs, os.path.join(outdir, "real_modprobe.png")):
+        plots.append("real_modprobe.png")
+    sweeps = [("sweep", "Scaling sweep, -smp 2", runs)]
+    if with_sweep:
+        # Real modules of the kernel: only the debug kernels have them.
+        fs_runs = {k: [parse(p) for p in sorted(glob.glob(
+            os.path.join(bootdir, f"{k}-debug-real-[0-9]*.log")))] for k in KERNELS}
+        rows = [(f"{n} callers of fs-{m}", f"real_fs_{m}_{n}") for m, n in REAL_FS]
+        fs = figure_table(fs_runs, rows, REAL_COUNTS[:4] + REAL_COSTS[:2])
+        if fs:
+            tables["real_fs"] = fs
+        sweeps.append(("sweep-smp8", "Scaling sweep, -smp 8", {k: [parse(p) for p in sorted(
+            glob.glob(os.path.join(bootdir, f"{k}-bench-smp8-[0-9]*.log")))] for k in KERNELS}))
+    for name, title, sruns in sweeps:
+        text = sweep_report(sruns, outdir, name)
+        if text:
+            tables[name.replace("-", "_")] = text
+            TABLE_TITLES[name.replace("-", "_")] = title
+            plots.append(f"{name}.png")
+    if with_sweep:
+        ks = kselftest_report(bootdir, outdir)
+        if ks:
+            tables["kselftest"] = ks
     with open(os.path.join(outdir, "results.md"), "w") as f:
-        f.write(table)
+        for name, text in tables.items():
+            f.write(f"## {TABLE_TITLES.get(name, name)}\n\n{text}\n")
     with open(os.path.join(outdir, "results.json"), "w") as f:
         json.dump({"kernels": rel, "boots": nruns, "targets": results,
+                   "tables": tables, "plots": plots,
                    "figures": {k: [r.figures for r in runs[k]] for k in KERNELS}},
                   f, indent=1, sort_keys=True)
-    print(table)
-    if plot_kill_refill(runs, os.path.join(outdir, "kill_refill.png")):
-        print(f"plot: {os.path.join(outdir, 'kill_refill.png')}")
-    sw = sweep_report(runs, outdir)
-    if sw:
-        print("## Scaling sweep, -smp 2\n")
-        print(sw)
-        print(f"sweep: {os.path.join(outdir, 'sweep.md')}, sweep.png")
-    if not with_sweep:
-        return 1 if missed else 0
-    runs8 = {k: [parse(p) for p in sorted(glob.glob(
-        os.path.join(bootdir, f"{k}-bench-smp8-[0-9]*.log")))] for k in KERNELS}
-    sw8 = sweep_report(runs8, outdir, "sweep-smp8")
-    if sw8:
-        print("## Scaling sweep, -smp 8\n")
-        print(sw8)
-        print(f"sweep: {os.path.join(outdir, 'sweep-smp8.md')}, sweep-smp8.png")
-    ks = kselftest_report(bootdir, outdir)
-    if ks:
-        print("## kselftest kmod 0008 and 0009, full counts\n")
-        print(ks)
+    for name, text in tables.items():
+        print(f"## {TABLE_TITLES.get(name, name)}\n\n{text}")
+    for p in plots:
+        print(f"plot: {os.path.join(outdir, p)}")
     return 1 if missed else 0
 
 

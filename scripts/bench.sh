@@ -3,15 +3,21 @@
 # The benchmark: the unpatched and the patched kernel, same config
 # (configs/check.config) and same QEMU settings, booted alternately
 # (base, series, base, series, ...) RUNS times each (default 3), running
-# the "bench" scenarios of scripts/boot/init.sh under QEMU with -icount.
+# the "bench" scenarios of scripts/boot/init.sh under QEMU with -icount,
+# then one more boot of each that runs the real modprobe storms
+# (real_modprobe: 50 to 2000 callers of one test module or of 2000 copies
+# of it, loaded by kmod's own modprobe).
 #
 #   bench.sh [--runs N] [--sweep]
+#   bench.sh --publish
 #
 # --sweep adds the scaling sweep (N callers for one name, and N callers for
 # N names, N = 50 ... 2000) to every boot, one more boot of each kernel
-# with -smp 8 that runs only the sweep, and one boot of each debug kernel
-# (the boot tests' build/boot/o-{base,series}-debug, which have test_kmod)
-# that times upstream's kmod.sh tests 0008 and 0009 at their full counts.
+# with -smp 8 that runs only the sweep, and two boots of each debug kernel
+# (the boot tests' build/boot/o-{base,series}-debug, which have test_kmod
+# and the file systems of the kselftest configuration as modules): one
+# loads xfs and btrfs through kmod's modprobe (scenario real_fs), one
+# times upstream's kmod.sh tests 0008 and 0009 at their full counts.
 #
 # Output: the table on the terminal, build/bench/results.{md,json}, and
 # build/bench/kill_refill.png (live modprobes over time while 50 killed
@@ -19,19 +25,38 @@
 # build/bench/sweep.{md,png}, sweep-smp8.{md,png} and kselftest.md.  The
 # kernels are the boot tests' small ones (build/boot/base/o-check, build/o-check),
 # built once and reused.
+#
+# --publish boots nothing: it copies the last run's build/bench/results.json
+# to Documentation/bench/ and its plots to Documentation/img/, and rewrites
+# the benchmark's tables in README.md and Documentation/results.md from
+# that JSON (scripts/bench-docs.py), for a commit.
 . "$(dirname "$0")/lib.sh"
 
-USAGE="bench.sh [--runs N] [--sweep]"
+USAGE="bench.sh [--runs N] [--sweep] | bench.sh --publish"
 runs=${RUNS:-3}
 sweep=
+publish=
 while (($#)); do
 	case $1 in
 	--runs) need_value "$@"; runs=$2; shift 2 ;;
 	--sweep) sweep=1; shift ;;
+	--publish) publish=1; shift ;;
 	*) die "unknown argument '$1'; usage: $USAGE" ;;
 	esac
 done
 need_number "--runs (RUNS)" "$runs"
+
+if [[ -n $publish ]]; then
+	json=$BUILD/bench/results.json
+	[[ -f $json ]] || die "no $json: run make bench first"
+	mkdir -p "$ROOT/Documentation/bench" "$ROOT/Documentation/img"
+	cp "$json" "$ROOT/Documentation/bench/results.json"
+	for p in "$BUILD"/bench/*.png; do
+		[[ -f $p ]] && cp "$p" "$ROOT/Documentation/img/"
+	done
+	exec python3 "$ROOT/scripts/bench-docs.py" "$ROOT/Documentation/bench/results.json" \
+		"$ROOT/README.md" "$ROOT/Documentation/results.md"
+fi
 
 T0=$(date +%s)
 # build/bench holds this run's results only.
@@ -46,6 +71,15 @@ fi
 "$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --runs "$runs"
 rc=$?
 stage_result "$rc"
+# Kernel modules loaded by kmod's modprobe (scenario real_modprobe): counts
+# and guest times that do not vary between boots, and ten minutes of each
+# boot, so one boot per kernel, not $runs.
+stage "real modprobe storms (2000 copies of a test module): one boot of each kernel"
+r=0
+BOOT_APPEND='' "$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --tag real \
+	--only real_modprobe || r=1
+stage_result "$r"
+((r == 0)) || rc=1
 if [[ -n $sweep ]]; then
 	# The same-name and distinct-name series again with 8 vCPUs: does the
 	# result depend on how many CPUs race?
@@ -53,6 +87,14 @@ if [[ -n $sweep ]]; then
 	r=0
 	"$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --smp 8 \
 		--only sweep || r=1
+	stage_result "$r"
+	((r == 0)) || rc=1
+	# Real modules of the kernel through kmod's modprobe: the debug kernels
+	# have the kselftest configuration's file systems as modules.
+	stage "real modules (xfs, btrfs) through kmod's modprobe: one boot of each debug kernel"
+	r=0
+	"$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour debug --tag real \
+		--only real_fs || r=1
 	stage_result "$r"
 	((r == 0)) || rc=1
 	# kmod.sh 0008/0009: 58 and 62 threads asking for one module, 150

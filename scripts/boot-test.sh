@@ -243,9 +243,41 @@ host_program() {
 	done < <(ldd "$prog" | grep -oE '/[^ ]+\.so[^ ]*')
 }
 
+# bench_root KERNEL: the benchmark's module tree, build/boot/root-KERNEL-bench:
+# the kernel's (hard links), with kmodt_real copied into kmodt_0001 ...
+# kmodt_2000 (scripts/boot/clone-module.py) and depmod run again.  Only the
+# benchmark's initramfs carries these 2000 modules.
+bench_root() {
+	local k=$1 root=$BOOT/root-$1-bench rel tmpl
+	rel=$(cat "$(odir_of "$k")/include/config/kernel.release")
+	rm -rf "$root"
+	cp -al "$BOOT/root-$k" "$root"
+	# depmod's output replaces the hard links, which it would write through;
+	# its inputs are copied back from the kernel's own tree.
+	rm -f "$root/lib/modules/$rel"/modules.*
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		if [[ -f $BOOT/root-$k/lib/modules/$rel/$f ]]; then
+			cp "$BOOT/root-$k/lib/modules/$rel/$f" "$root/lib/modules/$rel/"
+		fi
+	done
+	tmpl=$(find "$root/lib/modules/$rel" -name kmodt_real.ko | head -n 1)
+	[[ -n $tmpl ]] || die "no kmodt_real.ko among the $k kernel's modules"
+	python3 "$ROOT/scripts/boot/clone-module.py" "$tmpl" "$root/lib/modules/$rel/bench" 2000 >/dev/null ||
+		die "cannot copy kmodt_real.ko for the benchmark"
+	depmod -b "$root" -F "$(odir_of "$k")/System.map" "$rel" ||
+		die "depmod of the $k kernel's benchmark modules failed"
+	echo "$root"
+}
+
 # build_initramfs GEN_INIT_CPIO KERNEL SRC: build/boot/initramfs-KERNEL<ksfx>.cpio
+# (-bench added for the benchmark, whose modules differ)
 build_initramfs() {
-	local gen=$1 k=$2 src=$3 list=$BOOT/initramfs-$2$ksfx.list bb a
+	local gen=$1 k=$2 src=$3 isfx=$ksfx root=$BOOT/root-$2$ksfx bb a list
+	if [[ $flavour == bench ]]; then
+		isfx+=-bench
+		root=$(bench_root "$k") || exit 1
+	fi
+	list=$BOOT/initramfs-$k$isfx.list
 	need_cmd busybox busybox-static
 	bb=$(command -v busybox)
 	ldd "$bb" >/dev/null 2>&1 && die "$bb is not statically linked (install busybox-static)"
@@ -275,19 +307,19 @@ build_initramfs() {
 		host_program "$(command -v bash)" /bin/bash
 		host_program "$(command -v capsh)" /sbin/capsh
 		echo "file /sbin/fake-modprobe $BOOT/fake-modprobe 755 0 0"
-		for a in other-modprobe umh-true umh-false thread-exec; do
+		for a in other-modprobe umh-true umh-false thread-exec counted-modprobe; do
 			echo "slink /sbin/$a fake-modprobe 777 0 0"
 		done
-		for a in mono not-blocked sched-idle; do
+		for a in mono not-blocked sched-idle fork-chain; do
 			echo "slink /bin/$a ../sbin/fake-modprobe 777 0 0"
 		done
 		echo "file /kselftest/kmod/kmod.sh $src/tools/testing/selftests/kmod/kmod.sh 755 0 0"
 		echo "file /kselftest/kmod/config $src/tools/testing/selftests/kmod/config 644 0 0"
 		echo "file /init $ROOT/scripts/boot/init.sh 755 0 0"
-		cpio_tree "$BOOT/root-$k$ksfx/lib" /lib
+		cpio_tree "$root/lib" /lib
 	} | awk '!seen[$2]++' >"$list"
-	"$gen" "$list" >"$BOOT/initramfs-$k$ksfx.cpio" || die "gen_init_cpio failed"
-	echo "$BOOT/initramfs-$k$ksfx.cpio"
+	"$gen" "$list" >"$BOOT/initramfs-$k$isfx.cpio" || die "gen_init_cpio failed"
+	echo "$BOOT/initramfs-$k$isfx.cpio"
 }
 
 # boot KERNEL RUN BZIMAGE INITRAMFS: boots, writes the two logs, checks them.

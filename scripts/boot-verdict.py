@@ -106,11 +106,14 @@ def expected_plan(scenarios_file: str, flavour: str, only: List[str],
     if flavour not in flavours:
         raise ValueError(f"no flavour '{flavour}' in {scenarios_file}")
     known = flavours[flavour] + (["sweep"] if sweep else [])
-    unknown = [s for s in only if s not in known]
+    # "FLAVOUR+": scenarios that run only when --only names them.
+    on_request = flavours.get(flavour + "+", [])
+    unknown = [s for s in only if s not in known + on_request]
     if unknown:
         raise ValueError(f"unknown scenario {', '.join(unknown)} for flavour "
-                         f"{flavour} (known: {' '.join(known)})")
-    return ([s for s in known if not only or s in only], known)
+                         f"{flavour} (known: {' '.join(known + on_request)})")
+    return ([s for s in known if not only or s in only]
+            + [s for s in on_request if s in only], known + on_request)
 
 
 def read_expect(path: str, flavour: str) -> List[str]:

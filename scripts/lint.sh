@@ -15,6 +15,10 @@
 # scripts/lint-pending lists files whose findings are known and not fixed
 # yet, with the number of them: such a file fails only when it has more.
 #
+# Without FILE arguments it also checks that the benchmark's tables in
+# README.md and Documentation/results.md are those of the published run
+# (Documentation/bench/results.json; scripts/bench-docs.py --check).
+#
 # Prints each finding as "file:line:col: level: text [SCnnnn]", then a
 # line per tool, and exits non-zero when a file has findings.
 . "$(dirname "$0")/lib.sh"
@@ -82,6 +86,16 @@ for f in "${files[@]}"; do
 	((allowed)) && msg "lint: $f has $n findings, scripts/lint-pending allows $allowed"
 	bad=$((bad + 1))
 done
+
+# The benchmark's tables in the documents: each as the published run's
+# JSON has it (scripts/bench-docs.py; make bench-docs rewrites them).
+if (($# == 0)) && [[ -f Documentation/bench/results.json ]]; then
+	if ! out=$(python3 scripts/bench-docs.py --check Documentation/bench/results.json \
+		README.md Documentation/results.md 2>&1); then
+		printf '%s\n' "$out"
+		bad=$((bad + 1))
+	fi
+fi
 
 note=
 ((known)) && note="; $known known findings allowed by scripts/lint-pending"

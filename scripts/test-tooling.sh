@@ -16,9 +16,21 @@
 #                 gated: copies stay alive past their run time until the
 #                 gate FIFO has a writer, then all exit with the configured
 #                 status, and a copy started after that does not wait.
+#   counted-modprobe  the real modprobe wrapped (boot/fake-modprobe.c):
+#                 arguments and exit status passed through, the run and a
+#                 failure recorded.
+#   fork-chain    a command run 300 processes below its caller has 300 more
+#                 ancestors (counted through /proc), and its exit status
+#                 comes back up.
 #   bench-stale   bench-report.py reports the -smp 8 sweep only when asked
 #                 (bench.sh --sweep): the logs an earlier "make bench
 #                 SWEEP=1" left must not show up in a plain "make bench".
+#   bench-docs    the tables of README.md and Documentation/results.md are
+#                 the benchmark JSON's: a table typed by hand fails
+#                 bench-docs.py --check, and passes once rewritten.
+#   clone-module  boot/clone-module.py renames every copy in each place
+#                 the name occurs, keeps the size, and refuses a module
+#                 without its name in .modinfo.
 #   boot-verdict  the unit tests of boot-verdict.py (test_boot_verdict.py):
 #                 each of its checks fails a made-up boot that it must fail.
 #   boot-options  boot-test.sh refuses, before it builds anything, an
@@ -164,6 +176,44 @@ else
 	fi
 fi
 
+# 4b. counted-modprobe: runs the real modprobe with the arguments it got,
+# exits with its status and records the run, its status and the failure;
+# fork-chain: the command runs below DEPTH more ancestors.
+if [[ -x $TMP/fake-modprobe ]]; then
+	mp=$TMP/mp-counted
+	mkdir -p "$mp/live" "$mp/runs"
+	ln -s fake-modprobe "$TMP/counted-modprobe"
+	ln -s fake-modprobe "$TMP/fork-chain"
+	# shellcheck disable=SC2016 # the stand-in modprobe expands them
+	printf '#!/bin/sh\necho "$*" >%s/args\n[ "$3" = good ]\n' "$TMP" >"$TMP/real-mp"
+	chmod 755 "$TMP/real-mp"
+	FAKE_MODPROBE_DIR=$mp REAL_MODPROBE=$TMP/real-mp "$TMP/counted-modprobe" -q -- good
+	rc_good=$?
+	FAKE_MODPROBE_DIR=$mp REAL_MODPROBE=$TMP/real-mp "$TMP/counted-modprobe" -q -- bad
+	rc_bad=$?
+	runs=$(find "$mp/runs" -type f | wc -l) left=$(find "$mp/live" -type f | wc -l)
+	ends=$(grep -c '^end [0-9]* ' "$mp/events") fails=$(cat "$mp/failures" 2>/dev/null)
+	args=$(cat "$TMP/args")
+	if [[ $rc_good == 0 && $rc_bad == 1 && $runs == 2 && $left == 0 && $ends == 2 &&
+		$fails == "bad 1" && $args == "-q -- bad" ]]; then
+		result 1 "counted-modprobe: statuses 0 and 1 passed through, 2 runs and 1 failure recorded"
+	else
+		result 0 "counted-modprobe: rc $rc_good/$rc_bad, $runs runs, $left live, $ends ends, failures '$fails', args '$args'"
+	fi
+	# Each level is the parent of the next: the bottom's ancestors, counted
+	# through /proc, are the top's and 300 more.
+	# shellcheck disable=SC2016 # expanded by the shell at the bottom
+	depth_of='d=0 p=$$; while [ "$p" -gt 1 ]; do p=$(awk "/^PPid:/ { print \$2 }" /proc/$p/status); d=$((d + 1)); done; echo $d'
+	top=$("$TMP/fork-chain" 0 sh -c "$depth_of")
+	deep=$("$TMP/fork-chain" 300 sh -c "$depth_of; exit 7")
+	deep_rc=$?
+	if [[ -n $top && $deep == "$((top + 300))" && $deep_rc == 7 ]]; then
+		result 1 "fork-chain: 300 levels: $top ancestors become $deep, exit status passed up"
+	else
+		result 0 "fork-chain: ancestors $top and $deep (wanted $((top + 300))), rc $deep_rc"
+	fi
+fi
+
 # 5. bench-stale: one benchmark boot per kernel, and an -smp 8 sweep boot
 # from an earlier run.
 mkdir -p "$TMP/boot"
@@ -182,6 +232,49 @@ elif ! grep -q 'smp 8' "$TMP/sweep.out" || [[ ! -e $TMP/sweep/sweep-smp8.md ]]; 
 	cp "$TMP/sweep.out" "$LOGS/test-tooling-bench.log"
 else
 	result 1 "bench-stale: the -smp 8 sweep is reported with --sweep only"
+fi
+
+# 5b. bench-docs: the tables of a document come from the benchmark's JSON;
+# --check fails a table edited by hand and passes it once rewritten; a
+# region naming a table the JSON lacks is an error.
+doc=$TMP/doc.md
+printf 'intro\n<!-- bench-table targets -->\n| typed | by hand |\n<!-- /bench-table -->\nend\n' >"$doc"
+BD=$ROOT/scripts/bench-docs.py
+python3 "$BD" --check "$TMP/plain/results.json" "$doc" 2>"$TMP/bd1.err"
+bd1=$?
+python3 "$BD" "$TMP/plain/results.json" "$doc" >/dev/null 2>&1
+bd2=$?
+python3 "$BD" --check "$TMP/plain/results.json" "$doc" 2>/dev/null
+bd3=$?
+printf '<!-- bench-table no_such -->\n<!-- /bench-table -->\n' >"$TMP/doc2.md"
+python3 "$BD" --check "$TMP/plain/results.json" "$TMP/doc2.md" 2>"$TMP/bd4.err"
+bd4=$?
+if [[ $bd1 == 1 && $bd2 == 0 && $bd3 == 0 && $bd4 == 1 ]] &&
+	grep -q 'modprobe runs, 200 callers of one name' "$doc" && ! grep -q typed "$doc" &&
+	grep -q "region 'no_such'" "$TMP/bd4.err" && grep -q '^intro$' "$doc" && grep -q '^end$' "$doc"; then
+	result 1 "bench-docs: a hand-typed table fails --check, is rewritten from the JSON, then passes"
+else
+	result 0 "bench-docs: check $bd1, rewrite $bd2, check again $bd3, unknown table $bd4 ($(head -c 200 "$TMP/bd1.err"))"
+fi
+
+# 5c. clone-module: copies named kmodt_0001... with the name replaced in
+# every place, same size; a file without the name in .modinfo is refused.
+printf 'ELF\0name=kmodt_real\0parm=init_ms\0kmodt_real.init_ms\0xx\0kmodt_real\0' >"$TMP/kmodt_real.ko"
+python3 "$ROOT/scripts/boot/clone-module.py" "$TMP/kmodt_real.ko" "$TMP/clones" 12 >/dev/null 2>&1
+cm_rc=$?
+n_clones=$(find "$TMP/clones" -name 'kmodt_*.ko' 2>/dev/null | wc -l)
+printf 'ELF\0kmodt_other\0' >"$TMP/kmodt_none.ko"
+python3 "$ROOT/scripts/boot/clone-module.py" "$TMP/kmodt_none.ko" "$TMP/clones2" 3 2>"$TMP/cm.err"
+cm_bad=$?
+if [[ $cm_rc == 0 && $n_clones == 12 && $cm_bad == 1 && ! -e $TMP/clones2 ]] &&
+	[[ $(grep -c -a kmodt_0012 "$TMP/clones/kmodt_0012.ko") == 1 ]] &&
+	[[ $(tr '\0' '\n' <"$TMP/clones/kmodt_0012.ko" | grep -c kmodt_0012) == 3 ]] &&
+	! grep -q -a kmodt_real "$TMP/clones/kmodt_0012.ko" &&
+	[[ $(stat -c %s "$TMP/clones/kmodt_0007.ko") == $(stat -c %s "$TMP/kmodt_real.ko") ]] &&
+	grep -q "no 'name=kmodt_none'" "$TMP/cm.err"; then
+	result 1 "clone-module: 12 copies renamed in all 3 places, same size; a module without its name refused"
+else
+	result 0 "clone-module: rc $cm_rc, $n_clones copies, refusal rc $cm_bad ($(head -c 200 "$TMP/cm.err"))"
 fi
 
 # 6. boot-verdict

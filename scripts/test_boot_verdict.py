@@ -168,6 +168,23 @@ class VerdictTest(unittest.TestCase):
         finally:
             os.unlink(f.name)
 
+    def test_on_request_scenario_runs_only_when_named(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            f.write("small alpha beta\nsmall+ gamma\n")
+        try:
+            # Not in a plain boot's plan, nor in a boot restricted to others.
+            self.assertEqual(bv.expected_plan(f.name, "small", [], False)[0],
+                             ["alpha", "beta"])
+            self.assertEqual(bv.expected_plan(f.name, "small", ["beta"], False)[0],
+                             ["beta"])
+            # Named, it runs, after the flavour's own.
+            self.assertEqual(bv.expected_plan(f.name, "small", ["gamma", "alpha"], False)[0],
+                             ["alpha", "gamma"])
+            with self.assertRaises(ValueError):
+                bv.expected_plan(f.name, "small", ["gama"], False)
+        finally:
+            os.unlink(f.name)
+
 
 if __name__ == "__main__":
     unittest.main()

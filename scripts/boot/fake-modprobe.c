@@ -19,6 +19,10 @@
  *   /bin/sched-idle CMD ARG...  runs CMD at SCHED_IDLE: a process that
  *                               gets the CPU only when nothing else wants
  *                               it
+ *   /sbin/counted-modprobe ARG...  kmod's modprobe with ARG..., its run
+ *                               recorded under /run/mp as the stand-in's
+ *                               are (below), with its exit status
+ *   /bin/fork-chain DEPTH CMD ARG...  runs CMD below DEPTH more ancestors
  *
  * As modprobe it reads its behaviour from /run/mp/config ("SLEEP_MS
  * STATUS [GATED]", default "0 1 0"), and records its life under /run/mp:
@@ -27,7 +31,9 @@
  *   live/<pid>   exists while this copy runs
  *   peaks        one line per run: how many copies were alive when it
  *                started (itself included); the maximum is the peak
- *   events       "start|end <usec> <name>" lines, for plots
+ *   events       "start <usec> <name>" and "end <usec> <name> <status>"
+ *                lines, for plots
+ *   failures     "<name> <status>" for each run that exited non-zero
  *
  * then sleeps SLEEP_MS and exits with STATUS.  It loads nothing.
  *
@@ -166,13 +172,54 @@ static void opt_out_of_faults(void)
 	}
 }
 
+/*
+ * Records the start of a run of NAME: its runs/ and live/ files, the
+ * number of live copies and a "start" event.  Returns the path of its
+ * live/ file, which record_end() removes.
+ */
+static void record_start(const char *who, const char *name, char *live, size_t size)
+{
+	char path[PATH_MAX], file[PATH_MAX], line[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/runs/%d", mp_dir, getpid());
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd >= 0) {
+		snprintf(line, sizeof(line), "%s %s\n", who, name);
+		if (write(fd, line, strlen(line)) < 0)
+			perror(path);
+		close(fd);
+	}
+	snprintf(live, size, "%s/live/%d", mp_dir, getpid());
+	fd = open(live, O_WRONLY | O_CREAT, 0644);
+	if (fd >= 0)
+		close(fd);
+	snprintf(line, sizeof(line), "%d\n", count_live());
+	append(mp_path(file, sizeof(file), "peaks"), line);
+	snprintf(line, sizeof(line), "start %llu %s\n", now_us(), name);
+	append(mp_path(file, sizeof(file), "events"), line);
+}
+
+/* The "end" event of a run, with its exit status; a failed run also in failures. */
+static void record_end(const char *name, const char *live, int status)
+{
+	char file[PATH_MAX], line[256];
+
+	snprintf(line, sizeof(line), "end %llu %s %d\n", now_us(), name, status);
+	append(mp_path(file, sizeof(file), "events"), line);
+	if (status) {
+		snprintf(line, sizeof(line), "%s %d\n", name, status);
+		append(mp_path(file, sizeof(file), "failures"), line);
+	}
+	unlink(live);
+}
+
 static int modprobe(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[argc - 1] : "?";
-	char path[PATH_MAX], file[PATH_MAX], line[256];
 	int run_ms = 0, status = 1, gated = 0;
+	char path[PATH_MAX], live[PATH_MAX];
 	FILE *f;
-	int fd;
 
 	opt_out_of_faults();
 	f = fopen(mp_path(path, sizeof(path), "config"), "r");
@@ -182,32 +229,77 @@ static int modprobe(int argc, char **argv)
 		fclose(f);
 	}
 
-	snprintf(path, sizeof(path), "%s/runs/%d", mp_dir, getpid());
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd >= 0) {
-		snprintf(line, sizeof(line), "%s %s\n", argv[0], name);
-		if (write(fd, line, strlen(line)) < 0)
-			perror(path);
-		close(fd);
-	}
-	snprintf(path, sizeof(path), "%s/live/%d", mp_dir, getpid());
-	fd = open(path, O_WRONLY | O_CREAT, 0644);
-	if (fd >= 0)
-		close(fd);
-	snprintf(line, sizeof(line), "%d\n", count_live());
-	append(mp_path(file, sizeof(file), "peaks"), line);
-	snprintf(line, sizeof(line), "start %llu %s\n", now_us(), name);
-	append(mp_path(file, sizeof(file), "events"), line);
-
+	record_start(argv[0], name, live, sizeof(live));
 	if (run_ms > 0)
 		sleep_ms(run_ms);
 	if (gated)
 		wait_for_gate();
-
-	snprintf(line, sizeof(line), "end %llu %s\n", now_us(), name);
-	append(mp_path(file, sizeof(file), "events"), line);
-	unlink(path);
+	record_end(name, live, status);
 	return status;
+}
+
+/*
+ * What counted-modprobe runs: kmod's modprobe in the boot tests'
+ * initramfs; REAL_MODPROBE elsewhere, for the tooling tests.
+ */
+static const char *real_modprobe = "/sbin/modprobe";
+
+/*
+ * The real modprobe, counted: records its run as the stand-in does, runs
+ * kmod's modprobe with the same arguments and waits for it, then records
+ * its exit status.  The fork and the wait cost the same on every kernel.
+ */
+static int counted_modprobe(int argc, char **argv)
+{
+	const char *name = argc > 1 ? argv[argc - 1] : "?";
+	char live[PATH_MAX];
+	int status = 0;
+	pid_t pid;
+
+	record_start(argv[0], name, live, sizeof(live));
+	pid = fork();
+	if (pid == 0) {
+		argv[0] = "modprobe";
+		execv(real_modprobe, argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		status = 127 << 8;
+	status = WIFEXITED(status) ? WEXITSTATUS(status) : 126;
+	record_end(name, live, status);
+	return status;
+}
+
+/*
+ * fork-chain DEPTH CMD ARG...: DEPTH processes, each the child of the one
+ * before, the last of which execs CMD.  Each waits for its child and exits
+ * with its status: a caller of request_module() with DEPTH ancestors more
+ * than it would have.
+ */
+static int fork_chain(int argc, char **argv)
+{
+	int depth, status = 0;
+	pid_t pid;
+
+	if (argc < 3 || (depth = atoi(argv[1])) < 0) {
+		fprintf(stderr, "fork-chain: usage: fork-chain DEPTH CMD [ARG...]\n");
+		return 2;
+	}
+	while (depth-- > 0) {
+		pid = fork();
+		if (pid < 0) {
+			perror("fork-chain: fork");
+			return 125;
+		}
+		if (pid == 0)
+			continue;
+		if (waitpid(pid, &status, 0) < 0)
+			return 125;
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 126;
+	}
+	execvp(argv[2], argv + 2);
+	perror("fork-chain: exec");
+	return 127;
 }
 
 /*
@@ -305,6 +397,8 @@ int main(int argc, char **argv)
 	base = base ? base + 1 : argv[0];
 	if (getenv("FAKE_MODPROBE_DIR"))
 		mp_dir = getenv("FAKE_MODPROBE_DIR");
+	if (getenv("REAL_MODPROBE"))
+		real_modprobe = getenv("REAL_MODPROBE");
 	if (!strcmp(base, "mono")) {
 		printf("%llu\n", now_us());
 		return 0;
@@ -319,5 +413,9 @@ int main(int argc, char **argv)
 		return thread_exec(argc, argv);
 	if (!strcmp(base, "sched-idle"))
 		return sched_idle(argc, argv);
+	if (!strcmp(base, "counted-modprobe"))
+		return counted_modprobe(argc, argv);
+	if (!strcmp(base, "fork-chain"))
+		return fork_chain(argc, argv);
 	return modprobe(argc, argv);
 }

@@ -54,6 +54,8 @@ PLANT=$(arg plant)
 # the figures it compares, and with boot_test.sweep=1 the scaling sweep.
 SCENARIOS=$(awk -v f="$FLAVOUR" '$1 == f { $1 = ""; print }' /etc/boot-test/scenarios)
 [ "$(arg sweep)" = 1 ] && SCENARIOS="$SCENARIOS sweep"
+# A "FLAVOUR+" line: scenarios that run only when boot_test.only names them.
+[ -n "$ONLY" ] && SCENARIOS="$SCENARIOS $(awk -v f="$FLAVOUR+" '$1 == f { $1 = ""; print }' /etc/boot-test/scenarios)"
 n=0
 
 wanted() {
@@ -897,6 +899,123 @@ sample_requests() {
 	echo "$max"
 }
 
+# Busy guest CPU time since boot, in milliseconds: /proc/stat's "cpu"
+# line without idle and iowait (USER_HZ is 100).
+cpu_ms() { awk '$1 == "cpu" { print ($2 + $3 + $4 + $7 + $8 + $9) * 10 }' /proc/stat; }
+
+# Unloads every module of the benchmark's storms and copies of kmodt_real.
+unload_real() {
+	ur=$(cd /sys/module && ls -d kmodt_[0-9][0-9][0-9][0-9] kmodt_real 2>/dev/null)
+	# shellcheck disable=SC2086 # a list of module names
+	[ -z "$ur" ] || rmmod $ur
+}
+
+# One storm of kmodt_storm wait=1 kthreads with the real modprobe counted
+# (counted-modprobe): "$1" names the figures, "$2" the callers, the rest
+# are kmodt_storm's arguments.  Prints the figures; sets st_errors.
+real_storm() {
+	rs_name=$1 rs_n=$2
+	shift 2
+	mp_reset 0 0
+	echo /sbin/counted-modprobe >/proc/sys/kernel/modprobe
+	c0=$(cpu_ms) x0=$(awk '$1 == "ctxt" { print $2 }' /proc/stat)
+	modprobe kmodt_storm wait=1 count="$rs_n" "$@" ||
+		{ echo "# modprobe kmodt_storm failed"; st_errors=-1; return 1; }
+	c1=$(cpu_ms) x1=$(awk '$1 == "ctxt" { print $2 }' /proc/stat)
+	pd=/sys/module/kmodt_storm/parameters
+	st_errors=$(cat $pd/errors) st_wall=$(cat $pd/wall_ns)
+	rmmod kmodt_storm
+	# shellcheck disable=SC2016 # wait_for evaluates it
+	wait_for '[ "$(live)" -eq 0 ]' 120 || echo "# warning: modprobes still alive"
+	mp_real
+	mf=0
+	[ -f /run/mp/failures ] && mf=$(wc -l </run/mp/failures)
+	result "$rs_name" callers="$rs_n" modprobe_runs="$(runs)" failures="$st_errors" \
+		modprobe_failures="$mf" wall_ms=$((st_wall / 1000000)) cpu_ms=$((c1 - c0)) \
+		ctxt_per_request=$(((x1 - x0) / rs_n)) peak_live="$(peak)"
+}
+
+# kmod's modprobe and real modules (the benchmark): N waiting
+# request_module() calls from N kthreads (kmodt_storm wait=1) for one
+# module whose init takes 100 ms, and for N distinct modules (the copies
+# kmodt_0001 ... of kmodt_real, init 20 ms), N = 50, 200, 600, 2000.  A
+# modprobe of a module that is already live exits at once, and
+# finit_module() makes concurrent loads of one module wait for the first:
+# this says what coalescing requests still saves when modprobe is real.
+# Figures: modprobe runs, requests that failed, modprobes that failed,
+# guest wall and busy CPU time, context switches per request, peak live
+# modprobes, modules loaded at the end.  Passes if every requested module
+# was loaded and no request failed.
+real_modprobe() {
+	# The copies keep kmodt_real's default of 20 ms: one line of
+	# configuration, which every modprobe reads, not 2000.
+	mkdir -p /etc/modprobe.d
+	echo "options kmodt_real init_ms=100" >/etc/modprobe.d/bench.conf
+	ok=0
+	for n in 50 200 600 2000; do
+		for kind in same distinct; do
+			unload_real
+			if [ $kind = same ]; then
+				args="same=1 prefix=kmodt_real" want=1
+			else
+				args="prefix=kmodt_ width=4" want=$n
+			fi
+			# shellcheck disable=SC2086 # $args is a list of arguments
+			out=$(real_storm real_${kind}_$n "$n" $args) || ok=1
+			loaded=0
+			for d in /sys/module/kmodt_[0-9][0-9][0-9][0-9] /sys/module/kmodt_real; do
+				[ -d "$d" ] && loaded=$((loaded + 1))
+			done
+			echo "$out loaded=$loaded"
+			case $out in *" failures=0 "*) ;; *) ok=1 ;; esac
+			[ "$loaded" = "$want" ] || ok=1
+		done
+	done
+	unload_real
+	rm /etc/modprobe.d/bench.conf
+	return $ok
+}
+
+# Real modules of the kernel, through kmod's modprobe and their aliases:
+# the file systems of the kselftest configuration (the debug kernels),
+# 200 waiting requests for fs-xfs, then for fs-btrfs (which loads its
+# dependencies first), then 2000 for fs-xfs, each module unloaded after.
+# Figures as in real_modprobe.  Passes if each module was loaded and no
+# request failed.
+real_fs() {
+	ok=0
+	for mn in xfs:200 btrfs:200 xfs:2000; do
+		m=${mn%:*} n=${mn#*:}
+		out=$(real_storm "real_fs_${m}_$n" "$n" same=1 "prefix=fs-$m") || ok=1
+		loaded=0
+		[ -d "/sys/module/$m" ] && loaded=1
+		echo "$out loaded=$loaded"
+		case $out in *" failures=0 "*) ;; *) ok=1 ;; esac
+		[ $loaded = 1 ] || ok=1
+		modprobe -r "$m" 2>/dev/null || echo "# warning: cannot unload $m"
+	done
+	return $ok
+}
+
+# The cost of a request to a caller far down a process tree: 200
+# sequential requests (modprobe exits 1 at once) from a shell with no
+# extra ancestors, then from one at the bottom of a chain of 1000
+# processes (fork-chain).  A throttle that walks the caller's ancestry
+# under its lock pays for each ancestor on every request.  Figures:
+# microseconds per request at both depths; passes if all 400 modprobes
+# ran and the deep caller pays at most twice the shallow one's.
+fork_chain() {
+	mp_reset 0 1
+	# shellcheck disable=SC2016 # expanded by the shell at the bottom
+	loop='t0=$(mono); for i in $(seq 200); do mount -t "kfc$0-$i" none /mnt 2>/dev/null; done; echo $(($(mono) - t0))'
+	t_top=$(fork-chain 0 sh -c "$loop" top)
+	t_deep=$(fork-chain 1000 sh -c "$loop" deep)
+	r=$(runs)
+	result fork_chain requests=200 depth=1000 us_per_request_top=$((t_top / 200)) \
+		us_per_request_deep=$((t_deep / 200)) modprobe_runs="$r"
+	[ "$r" = 400 ] && [ "$t_deep" -le $((2 * t_top)) ]
+}
+
 # The scaling sweep (scripts/bench.sh --sweep): N waiting request_module()
 # calls from N kthreads (kmodt_storm wait=1), for one name with a modprobe
 # that outlasts the storm (2 s + 1 ms per caller), then for N names with a
@@ -1017,6 +1136,7 @@ limit_of() {
 	case $1 in
 	kselftest) [ "$KSELFTEST" = full ] && echo 5400 || echo 1200 ;;
 	sweep) echo 5400 ;;
+	real_modprobe) echo 1800 ;;
 	*) echo 600 ;;
 	esac
 }

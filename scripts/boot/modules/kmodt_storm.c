@@ -2,8 +2,9 @@
 /*
  * The boot tests' request_module() storms, from kernel threads.
  *
- * On load, makes "count" requests, for "<prefix><i>" (i = 1..count) or,
- * with same=1, for "<prefix>" every time:
+ * On load, makes "count" requests, for "<prefix><i>" (i = 1..count, at
+ * least "width" digits with leading zeros) or, with same=1, for "<prefix>"
+ * every time:
  *
  *  - wait=0 (default): request_module_nowait() in a loop, then the load
  *    returns; the modprobes run on after it, and the scenario script
@@ -39,6 +40,9 @@ static char *prefix = "kmns";
 module_param(prefix, charp, 0444);
 MODULE_PARM_DESC(prefix, "module name, or name prefix without same=1");
 
+static unsigned int width;
+module_param(width, uint, 0444);
+MODULE_PARM_DESC(width, "digits of <i> at least, with leading zeros");
 static bool same;
 module_param(same, bool, 0444);
 MODULE_PARM_DESC(same, "ask for the same name every time");
@@ -95,7 +99,7 @@ static int kmodt_storm_request(unsigned int i, bool nowait)
 {
 	if (same)
 		return __request_module(!nowait, "%s", prefix);
-	return __request_module(!nowait, "%s%u", prefix, i);
+	return __request_module(!nowait, "%s%0*u", prefix, (int)width, i);
 }
 
 static int kmodt_storm_thread(void *data)
