@@ -164,6 +164,20 @@ def plot_kill_refill(runs: Dict[str, List[Run]], path: str) -> bool:
 SWEEP_KEY = re.compile(r"^sweep_(same|distinct)_(\d+)\.(\w+)$")
 
 
+def plot_against_n(ax, curves: Dict[str, List[Tuple[int, float]]], xlabel: str,
+                   ylabel: str, title: str) -> None:
+    """One panel: each kernel's (N, value) points, N on a log axis."""
+    for k, pts in curves.items():
+        if pts:
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o",
+                    label="patched" if k == "series" else "unpatched")
+    ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend()
+
+
 def sweep_report(runs: Dict[str, List[Run]], outdir: str,
                  name: str = "sweep") -> Optional[str]:
     """Tables and plot of the scaling sweep (OUTDIR/NAME.{md,png}), if the
@@ -207,19 +221,10 @@ def sweep_report(runs: Dict[str, List[Run]], outdir: str,
     fig, axes = plt.subplots(3, 2, figsize=(10, 10))
     for col, series in enumerate(("same", "distinct")):
         for row, fig_name in enumerate(("modprobe_runs", "failures", "wall_ms")):
-            ax = axes[row][col]
-            for k in KERNELS:
-                pts = sorted((n, statistics.median(v)) for (kk, s, n, ff), v
-                             in data.items() if kk == k and s == series
-                             and ff == fig_name)
-                if pts:
-                    ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o",
-                            label="patched" if k == "series" else "unpatched")
-            ax.set_xscale("log")
-            ax.set_xlabel("N (callers)")
-            ax.set_ylabel(fig_name)
-            ax.set_title(f"{series} name(s): {fig_name}")
-            ax.legend()
+            plot_against_n(axes[row][col], {k: sorted(
+                (n, statistics.median(v)) for (kk, s, n, ff), v in data.items()
+                if kk == k and s == series and ff == fig_name) for k in KERNELS},
+                "N (callers)", fig_name, f"{series} name(s): {fig_name}")
     fig.tight_layout()
     fig.suptitle(f"{name}: unpatched vs patched, N concurrent request_module() callers")
     fig.tight_layout()
@@ -343,20 +348,11 @@ def plot_real(runs: Dict[str, List[Run]], path: str) -> bool:
         for row, (fig_name, label) in enumerate((("modprobe_runs", "modprobe runs"),
                                                  ("failures", "failed requests"),
                                                  ("cpu_ms", "busy guest CPU ms"))):
-            ax = axes[row][col]
-            for k in KERNELS:
-                pts = [(n, median_of(runs, k, f"real_{kind}_{n}.{fig_name}"))
-                       for n in REAL_NS]
-                pts = [(n, v) for n, v in pts if v is not None]
-                if pts:
-                    drawn = True
-                    ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o",
-                            label="patched" if k == "series" else "unpatched")
-            ax.set_xscale("log")
-            ax.set_xlabel("N (waiting callers)")
-            ax.set_ylabel(label)
-            ax.set_title(f"kmod modprobe, {'one module' if kind == 'same' else 'N modules'}")
-            ax.legend()
+            curves = {k: [(n, v) for n in REAL_NS if (v := median_of(
+                runs, k, f"real_{kind}_{n}.{fig_name}")) is not None] for k in KERNELS}
+            drawn |= any(curves.values())
+            plot_against_n(axes[row][col], curves, "N (waiting callers)", label,
+                           f"kmod modprobe, {'one module' if kind == 'same' else 'N modules'}")
     if not drawn:
         plt.close(fig)
         return False
