@@ -903,11 +903,26 @@ sample_requests() {
 # line without idle and iowait (USER_HZ is 100).
 cpu_ms() { awk '$1 == "cpu" { print ($2 + $3 + $4 + $7 + $8 + $9) * 10 }' /proc/stat; }
 
-# Unloads every module of the benchmark's storms and copies of kmodt_real.
+# The loaded modules among kmodt_real and its copies, one per line.
+real_loaded() {
+	for d in /sys/module/kmodt_[0-9][0-9][0-9][0-9] /sys/module/kmodt_real; do
+		[ -d "$d" ] && echo "${d#/sys/module/}"
+	done
+}
+
+# Unloads kmodt_real and every copy of it.
 unload_real() {
-	ur=$(cd /sys/module && ls -d kmodt_[0-9][0-9][0-9][0-9] kmodt_real 2>/dev/null)
+	ur=$(real_loaded)
 	# shellcheck disable=SC2086 # a list of module names
 	[ -z "$ur" ] || rmmod $ur
+}
+
+# real_verdict FIGURES LOADED WANT: prints a storm's figures with the
+# modules loaded; fails if a request failed or LOADED is not WANT.
+real_verdict() {
+	echo "$1 loaded=$2"
+	case $1 in *" failures=0 "*) ;; *) return 1 ;; esac
+	[ "$2" = "$3" ]
 }
 
 # One storm of kmodt_storm wait=1 kthreads with the real modprobe counted
@@ -962,13 +977,7 @@ real_modprobe() {
 			fi
 			# shellcheck disable=SC2086 # $args is a list of arguments
 			out=$(real_storm real_${kind}_$n "$n" $args) || ok=1
-			loaded=0
-			for d in /sys/module/kmodt_[0-9][0-9][0-9][0-9] /sys/module/kmodt_real; do
-				[ -d "$d" ] && loaded=$((loaded + 1))
-			done
-			echo "$out loaded=$loaded"
-			case $out in *" failures=0 "*) ;; *) ok=1 ;; esac
-			[ "$loaded" = "$want" ] || ok=1
+			real_verdict "$out" "$(real_loaded | wc -l)" "$want" || ok=1
 		done
 	done
 	unload_real
@@ -989,9 +998,7 @@ real_fs() {
 		out=$(real_storm "real_fs_${m}_$n" "$n" same=1 "prefix=fs-$m") || ok=1
 		loaded=0
 		[ -d "/sys/module/$m" ] && loaded=1
-		echo "$out loaded=$loaded"
-		case $out in *" failures=0 "*) ;; *) ok=1 ;; esac
-		[ $loaded = 1 ] || ok=1
+		real_verdict "$out" "$loaded" 1 || ok=1
 		modprobe -r "$m" 2>/dev/null || echo "# warning: cannot unload $m"
 	done
 	return $ok
