@@ -41,7 +41,8 @@ test-checks: deps ## negative test: each check of check-series (and make rebase)
 lint: deps ## shellcheck and pyflakes on every shell and Python script of the project (seconds)
 	@scripts/lint.sh
 
-models: ## model-check the umh and kmod protocols with spin (models/): every property, negative models must fail; about a minute
+models: deps ## model-check the umh and kmod protocols with spin (models/): every property, negative models must fail, and the C lines the models cite; about a minute
+	@scripts/tree.sh --base
 	@scripts/models.sh
 
 kunit: deps ## the KUnit suites on patches/: UML, then x86_64 QEMU with KASAN and lockdep

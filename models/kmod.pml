@@ -331,7 +331,7 @@ bool cstarted[NCA];		/* caller n (a request a helper makes) has been started */
 			 (rstate[myreq[k]] == R_QUEUED && expired[myreq[k]] && in_use >= L))
 
 /*
- * V1, V2INLINE: kmod_throttle_changed(), :200: kt->events++ and
+ * V1, V2INLINE: kmod_throttle_changed(), V1 :200: kt->events++ and
  * wake_up_all().  Every waiter sees the change and is woken.  A waiter for which nothing
  * changed would take the lock, test, and sleep again: a stutter, which
  * the model leaves out by waking only the waiters for which RELEVANT()
@@ -1276,7 +1276,7 @@ out:
 #else
 /* ------------------------------------------------------------ 6.12.117 */
 
-/* up(&kmod_concurrent_max), semaphore.c:184, and __up(), :276 */
+/* up(), semaphore.c:184, of kmod_concurrent_max, and __up(), :276 */
 inline sem_up()
 {
 	in_use--;
@@ -1356,7 +1356,7 @@ end_idle:
 		if
 		:: in_use < L -> in_use++; moved(); got = true	/* sem->count-- */
 		:: else ->
-			queue[qlen] = c; qlen++;	/* ___down_common(), :218 */
+			queue[qlen] = c; qlen++;	/* ___down_common(), semaphore.c:218 */
 			timed[c] = true; tmo[c] = false;
 			/* TASK_UNINTERRUPTIBLE: SIGKILL cannot end the sleep */
 			asleep[c] = true; unint[c] = true

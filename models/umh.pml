@@ -48,7 +48,7 @@
  * atomic_*, xchg).  The model is sequentially consistent: it checks the
  * protocol, not the memory barriers that implement it (the smp_mb() in
  * __usermodehelper_disable(), umh.c:531, and the one in helper_lock(),
- * :76, are not modelled).
+ * :82, are not modelled).
  */
 
 #ifndef NREQ
@@ -128,7 +128,7 @@ bool reaped_early;		/* UMH_REAP: cleanup ran while the helper was alive */
 /* A helper process starts: the worker forks it, or it execs. */
 #define HELPER_STARTS	started_late = (started_late || dis_ok)
 
-/* call_usermodehelper_freeinfo(): cleanup, then kfree(), umh.c:41 (base :39) */
+/* call_usermodehelper_freeinfo(), umh.c:41 (base :39): cleanup, then kfree() */
 inline freeinfo(i)
 {
 	d_step {
@@ -142,7 +142,7 @@ inline freeinfo(i)
 	}
 }
 
-/* helper_unlock(), umh.c:79 (base :326): the last one wakes the disabler */
+/* helper_unlock(), umh.c:90 (base :326): the last one wakes the disabler */
 inline dec_running()
 {
 	running_helpers--;
@@ -208,7 +208,7 @@ inline helper_unlock()
 /* ---------------------------------------------------------------- series */
 
 /*
- * umh_release(), umh.c:127: cleanup and free.
+ * umh_release(), umh.c:138: cleanup and free.
  *
  * -DMUT_UNLOCK_AT_RELEASE: the helper's count drops here, as long as the
  * request lives, instead of in umh_exec_done().
@@ -225,7 +225,7 @@ inline umh_release(i)
 }
 
 /*
- * umh_exec_done(), umh.c:95: the helper's count drops, once per queued
+ * umh_exec_done(), umh.c:106: the helper's count drops, once per queued
  * request, when the helper is past kernel_execve() (or failed to start).
  * It touches no request.  pending[] is the observation: from here on the
  * helper only runs its program, or exits.
@@ -248,8 +248,8 @@ inline umh_release(i)
 #endif
 
 /*
- * umh_complete(), umh.c:154: drop the worker's reference; the last one
- * releases, otherwise smp_mb() and wake_up_var() (:163-164).  The wake-up
+ * umh_complete(), umh.c:165: drop the worker's reference; the last one
+ * releases, otherwise smp_mb() and wake_up_var() (:174-175).  The wake-up
  * only hashes the address and looks at the wait queue, so it is no access
  * to the request, which the caller may have freed by then.
  *
@@ -273,11 +273,11 @@ inline umh_complete(i, last)
 #endif
 	d_step {
 		TOUCH(i);
-		users[i]--;				/* refcount_dec_and_test(), :158 */
+		users[i]--;				/* refcount_dec_and_test(), :169 */
 		last = (users[i] == 0)
 	}
 	if
-	:: last -> umh_release(i)			/* :159 */
+	:: last -> umh_release(i)			/* :170 */
 	:: else ->
 #ifndef MUT_WAKE_FIRST
 		umh_wake(i)
@@ -289,8 +289,8 @@ inline umh_complete(i, last)
 }
 
 /*
- * umh_reap_unqueued(), umh.c:272: a UMH_REAP request that gets no helper
- * goes to a kworker, umh_release_work() (:256), which only releases it.
+ * umh_reap_unqueued(), umh.c:287: a UMH_REAP request that gets no helper
+ * goes to a kworker, umh_release_work() (:271), which only releases it.
  */
 proctype releaser(byte i)
 {
@@ -300,9 +300,9 @@ proctype releaser(byte i)
 
 inline umh_reap_unqueued(i)
 {
-	d_step { TOUCH(i); sub_retval[i] = ret[i] };	/* :274 */
-	SPAWN(releaser(i));				/* queue_work(), :276 */
-	ret[i] = R_OK					/* return 0, :277 */
+	d_step { TOUCH(i); sub_retval[i] = ret[i] };	/* :289 */
+	SPAWN(releaser(i));				/* queue_work(), :291 */
+	ret[i] = R_OK					/* return 0, :292 */
 }
 
 /* umh_worker_reaps(), umh.c:221 */
@@ -318,8 +318,8 @@ inline umh_reap_unqueued(i)
 #endif
 
 /*
- * call_usermodehelper_exec(), umh.c:667, and the caller's side of
- * umh_wait_for_worker(), umh.c:177.
+ * call_usermodehelper_exec(), umh.c:717, and the caller's side of
+ * umh_wait_for_worker(), umh.c:188.
  */
 proctype caller(byte i)
 {
@@ -329,47 +329,47 @@ proctype caller(byte i)
 	CHOOSE(i, path);
 	if
 	:: (mode[i] & UMH_REAP) && mode[i] != (UMH_NO_WAIT | UMH_REAP) ->
-		/* umh_reap_allowed() :241 refuses it, cleanup runs here, :673-677 */
+		/* umh_reap_allowed() :249 refuses it, cleanup runs here, :723-727 */
 		freeinfo(i); ret[i] = R_EINVAL; goto leave
 	:: else -> skip
 	fi;
 	if
 	:: path == P_NULL && (mode[i] & UMH_REAP) ->
-		ret[i] = R_EINVAL; umh_reap_unqueued(i); goto leave	/* :679-680 */
+		ret[i] = R_EINVAL; umh_reap_unqueued(i); goto leave	/* :729-730 */
 	:: path == P_NULL && !(mode[i] & UMH_REAP) ->
-		freeinfo(i); ret[i] = R_EINVAL; goto leave	/* :681-682 */
+		freeinfo(i); ret[i] = R_EINVAL; goto leave	/* :731-732 */
 	:: else -> skip
 	fi;
-	running_helpers++;				/* helper_lock(), :684 */
+	running_helpers++;				/* helper_lock(), :734 */
 	if
-	:: disabled -> ret[i] = R_EBUSY; goto out	/* :685-688 */
+	:: disabled -> ret[i] = R_EBUSY; goto out	/* :735-738 */
 	:: else -> skip
 	fi;
 	if
-	:: path == P_EMPTY -> ret[i] = R_OK; goto out	/* :695-696 */
+	:: path == P_EMPTY -> ret[i] = R_OK; goto out	/* :745-746 */
 	:: else -> skip
 	fi;
 	d_step {
-		running_helpers++;			/* helper_lock(), the helper's count, :703 */
+		running_helpers++;			/* helper_lock(), the helper's count, :753 */
 		pending[i] = true;
 #if defined(MUT_UNLOCK_AT_RELEASE) || defined(MUT_DOUBLE_UNLOCK)
 		queued[i] = true;
 #endif
-		sub_wait[i] = mode[i];			/* :705 */
-		waits = ((mode[i] & ~UMH_REAP) != UMH_NO_WAIT);	/* :706 */
+		sub_wait[i] = mode[i];			/* :755 */
+		waits = ((mode[i] & ~UMH_REAP) != UMH_NO_WAIT);	/* :756 */
 		if
-		:: waits -> users[i]++			/* :712-713 */
+		:: waits -> users[i]++			/* :762-763 */
 		:: else -> skip
 		fi
 	}
-	SPAWN(worker(i));				/* umh_queue_work(), :714 */
+	SPAWN(worker(i));				/* umh_queue_work(), :764 */
 	if
-	:: !waits -> ret[i] = R_OK; goto unlock		/* :715-716 */
+	:: !waits -> ret[i] = R_OK; goto unlock		/* :765-766 */
 	:: else -> skip
 	fi;
 
 	/*
-	 * umh_wait_for_worker(), :183: ___wait_var_event() gets on the
+	 * umh_wait_for_worker() calls ___wait_var_event(), :194, which gets on the
 	 * queue, tests the condition, then the signal, then sleeps.  Getting
 	 * on the queue and testing are one step here: a wake-up in between
 	 * would find the caller on the queue, which is the same outcome.
@@ -378,15 +378,15 @@ proctype caller(byte i)
 	:: atomic {
 		on_wq[i] = true; woken[i] = false;	/* prepare_to_wait_event() */
 		if
-		:: users[i] == 1 ->			/* refcount_read() == 1, :184 */
+		:: users[i] == 1 ->			/* refcount_read() == 1, :195 */
 			on_wq[i] = false;
 			TOUCH(i);
-			ret[i] = sub_retval[i];		/* :728-729 */
+			ret[i] = sub_retval[i];		/* :778-779 */
 			break
 		:: else -> skip
 		fi;
 		if
-		:: KILLABLE(i) && sigkill[i] ->		/* -ERESTARTSYS, :186-187 */
+		:: KILLABLE(i) && sigkill[i] ->		/* -ERESTARTSYS, :197-198 */
 			on_wq[i] = false;
 			ret[i] = R_ERESTARTSYS;
 			break
@@ -403,21 +403,21 @@ proctype caller(byte i)
 out:
 	skip;
 	if
-	:: mode[i] & UMH_REAP -> umh_reap_unqueued(i)	/* :731-732 */
+	:: mode[i] & UMH_REAP -> umh_reap_unqueued(i)	/* :781-782 */
 	:: else ->
-		d_step {				/* umh_put_info(), :734, :141 */
+		d_step {				/* umh_put_info(), :784, :152 */
 			TOUCH(i);
 			users[i]--;
 			last = (users[i] == 0)
 		}
 		if
-		:: last -> umh_release(i)		/* :142 */
+		:: last -> umh_release(i)		/* :153 */
 		:: else -> skip
 		fi
 	fi;
 unlock:
 	skip;
-	helper_unlock();				/* :736 */
+	helper_unlock();				/* :786 */
 #ifdef MUT_DOUBLE_UNLOCK
 	/* -DMUT_DOUBLE_UNLOCK: the caller drops the helper's count too */
 	if
@@ -430,15 +430,15 @@ leave:
 	live--
 }
 
-/* call_usermodehelper_exec_async(), umh.c:283: the helper process */
+/* call_usermodehelper_exec_async(), umh.c:298: the helper process */
 proctype child(byte i)
 {
 	byte r;
 	bool tmp;
 
 	if
-	:: r = R_EFAIL				/* prepare_kernel_cred() :308, init :319 */
-	:: HELPER_STARTS;			/* kernel_execve(), :329 */
+	:: r = R_EFAIL				/* prepare_kernel_cred() :323, init :333-334 */
+	:: HELPER_STARTS;			/* kernel_execve(), :344 */
 	   if
 	   :: r = R_OK
 	   :: r = R_EFAIL
@@ -446,46 +446,46 @@ proctype child(byte i)
 	fi;
 	d_step {
 		TOUCH(i);
-		sub_retval[i] = r;		/* out:, :333 */
+		sub_retval[i] = r;		/* out:, :347-348 */
 		TOUCH(i);
-		r = CHILD_REAPS(i)		/* :338; r is reused as a flag */
+		r = CHILD_REAPS(i)		/* :353; r is reused as a flag */
 	}
 	if
-	:: !r -> umh_complete(i, tmp)		/* :339 */
+	:: !r -> umh_complete(i, tmp)		/* :354 */
 	:: else -> skip
 	fi;
-	CHILD_EXEC_DONE(i);			/* umh_exec_done(), :340 */
-	/* the helper runs in user space, then exits (or do_exit(), :343) */
+	CHILD_EXEC_DONE(i);			/* umh_exec_done(), :355 */
+	/* the helper runs in user space, then exits (or do_exit(), :358) */
 	d_step { child_exited[i] = true; child_alive[i] = false; EXIT_UNLOCK() };
 	live--
 }
 
-/* call_usermodehelper_exec_work(), umh.c:380: the worker */
+/* call_usermodehelper_exec_work(), umh.c:395: the worker */
 proctype worker(byte i)
 {
 	bool reaps, tmp;
 
 	d_step {
 		TOUCH(i);
-		reaps = REAPS(i)			/* :385 */
+		reaps = REAPS(i)			/* :400 */
 	}
 	if
-	:: reaps ->				/* call_usermodehelper_exec_sync(), :347 */
+	:: reaps ->				/* call_usermodehelper_exec_sync(), :362 */
 		if
-		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL };	/* fork failed, :354-355 */
-		   EXEC_DONE(i)				/* umh_exec_done(), :356 */
-		:: HELPER_STARTS;			/* user_mode_thread(), :353 */
+		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL };	/* fork failed, :369-370 */
+		   EXEC_DONE(i)				/* umh_exec_done(), :371 */
+		:: HELPER_STARTS;			/* user_mode_thread(), :368 */
 		   SPAWN_CHILD(i);
-		   child_exited[i];			/* kernel_wait(), :358 */
+		   child_exited[i];			/* kernel_wait(), :373 */
 		   d_step { TOUCH(i); sub_retval[i] = R_OK }
 		fi;
-		umh_complete(i, tmp)				/* :363 */
+		umh_complete(i, tmp)				/* :378 */
 	:: else ->
 		if
-		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL };	/* fork failed, :396-397 */
-		   umh_complete(i, tmp);		/* :398 */
-		   EXEC_DONE(i)				/* umh_exec_done(), :399 */
-		:: HELPER_STARTS;			/* user_mode_thread(), :394 */
+		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL };	/* fork failed, :411-412 */
+		   umh_complete(i, tmp);		/* :413 */
+		   EXEC_DONE(i)				/* umh_exec_done(), :414 */
+		:: HELPER_STARTS;			/* user_mode_thread(), :409 */
 		   SPAWN_CHILD(i)
 		fi
 	fi;
@@ -686,22 +686,22 @@ proctype worker(byte i)
 #endif /* BASE */
 
 /*
- * __usermodehelper_disable(UMH_DISABLED), umh.c:512 (base :293): set the
- * depth (:519-521, base :300-302), then wait_event_timeout() (:539, base
- * :310) for running_helpers to be 0.  The smp_mb() between them (:531)
+ * __usermodehelper_disable(UMH_DISABLED), umh.c:527 (base :293): set the
+ * depth (:534-536, base :300-302), then wait_event_timeout() (:554, base
+ * :310) for running_helpers to be 0.  The smp_mb() between them (:546)
  * is not modelled: the model is sequentially consistent.  The 5 s timeout
  * is abstract: it may expire at any moment, and then helpers are enabled
- * again (:545-546, base :316-317).
+ * again (:560-561, base :316-317).
  */
 proctype disabler()
 {
-	disabled = true;			/* :520 (base :301) */
+	disabled = true;			/* :535 (base :301) */
 	do
 	:: atomic {
 		dis_on_wq = true; dis_woken = false;
 		if
 		:: running_helpers == 0 ->
-			dis_on_wq = false; dis_ok = true; break	/* return 0, :542-543 (base :313-314) */
+			dis_on_wq = false; dis_ok = true; break	/* return 0, :557-558 (base :313-314) */
 		:: else -> dis_asleep = true
 		fi
 	   }
@@ -710,7 +710,7 @@ proctype disabler()
 #ifndef NOTIMER
 	   :: atomic {
 		dis_asleep = false; dis_on_wq = false;
-		disabled = false;		/* timed out: -EAGAIN, :545-546 */
+		disabled = false;		/* timed out: -EAGAIN, :560-561 */
 		break
 	      }
 #endif
@@ -749,7 +749,7 @@ init {
 		k = 0;
 		do
 		:: k < NREQ ->
-			users[k] = 1;		/* call_usermodehelper_setup(), :584 */
+			users[k] = 1;		/* call_usermodehelper_setup(), :618 */
 			live++;
 			run caller(k);
 			k++

@@ -6,6 +6,9 @@
 # property to hold (pass: no error) or to be broken (fail: an error and a
 # counterexample trail).  Prints a table, then "N passed, N failed";
 # exits non-zero on any unexpected result.  Installs spin if missing.
+# Without FILTER it also checks, with model_refs.py, that the C line each
+# step of a model names holds that name in patches/ applied to the base
+# of $TREE (make tree).
 #
 #   scripts/models.sh [-j JOBS] [FILTER]
 #
@@ -236,6 +239,26 @@ for i in "${!ROWS[@]}"; do
 		if ((ok)); then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 	done <"$WORK/rows/$i"
 done
+# The C line each step of a model names, checked against patches/ (and
+# the base): a patch that adds a line above it moves it.
+if [[ -z $filter ]]; then
+	refs_out=$WORK/refs.out
+	python3 "$ROOT/scripts/model_refs.py" --tree "$TREE" --patches "$PATCHES" \
+		"$MODELS/umh.pml" "$MODELS/kmod.pml" >"$refs_out" 2>&1
+	refs_rc=$?
+	refs_sum=$(tail -n 1 "$refs_out")
+	if ((refs_rc == 0)); then
+		verdict="all on their lines"
+		passed=$((passed + 1))
+	else
+		verdict="stale or unchecked (UNEXPECTED)"
+		failed=$((failed + 1))
+		sed 's/^/    /' "$refs_out"
+	fi
+	# shellcheck disable=SC2059
+	printf "$fmt" both refs lines "C line references vs patches/" "-" "$verdict" "-"
+	info "line references: $refs_sum"
+fi
 printf 'total %ss on %s CPUs; work files in %s\n' $(($(date +%s) - t0)) "$JOBS_MODELS" "${WORK#"$ROOT"/}"
 printf '%d passed, %d failed\n' "$passed" "$failed"
 ((failed == 0))

@@ -31,6 +31,10 @@
 #   clone-module  boot/clone-module.py renames every copy in each place
 #                 the name occurs, keeps the size, and refuses a module
 #                 without its name in .modinfo.
+#   model-refs    model_refs.py reports a line reference of a model that a
+#                 patch has moved, with the line the name is on now, reads
+#                 a reference in a -DBASE block at the base, and passes
+#                 once the reference is right.
 #   boot-verdict  the unit tests of boot-verdict.py (test_boot_verdict.py):
 #                 each of its checks fails a made-up boot that it must fail.
 #   boot-options  boot-test.sh refuses, before it builds anything, an
@@ -275,6 +279,35 @@ if [[ $cm_rc == 0 && $n_clones == 12 && $cm_bad == 1 && ! -e $TMP/clones2 ]] &&
 	result 1 "clone-module: 12 copies renamed in all 3 places, same size; a module without its name refused"
 else
 	result 0 "clone-module: rc $cm_rc, $n_clones copies, refusal rc $cm_bad ($(head -c 200 "$TMP/cm.err"))"
+fi
+
+# 5d. model-refs: a tiny tree whose one patch moves umh_complete() from
+# line 2 to line 4; a model citing :2 outside a -DBASE block is stale.
+MR=$TMP/mr
+mkdir -p "$MR/k/kernel" "$MR/p" "$MR/good" "$MR/bad"
+printf 'int a;\nstatic void umh_complete(void)\n{\n}\n' >"$MR/k/kernel/umh.c"
+{
+	git -C "$MR/k" init -q &&
+	git -C "$MR/k" add kernel/umh.c &&
+	git -C "$MR/k" -c user.name=t -c user.email=t@t commit -q -m base &&
+	git -C "$MR/k" tag base &&
+	printf 'int a;\nint b;\nint c;\nstatic void umh_complete(void)\n{\n}\n' >"$MR/k/kernel/umh.c" &&
+	git -C "$MR/k" -c user.name=t -c user.email=t@t commit -q -am 'umh: two lines' &&
+	git -C "$MR/k" format-patch -q -1 -o "$MR/p" &&
+	basename -a "$MR"/p/*.patch >"$MR/p/series"
+} >"$TMP/mr-setup.log" 2>&1
+printf '/* umh_complete(), umh.c:4 */\n#ifdef BASE\n/* umh_complete(), umh.c:2 */\n#endif\n' >"$MR/good/umh.pml"
+printf '/* umh_complete(), umh.c:2 */\n#ifdef BASE\n/* umh_complete(), umh.c:2 */\n#endif\n' >"$MR/bad/umh.pml"
+python3 "$ROOT/scripts/model_refs.py" --tree "$MR/k" --patches "$MR/p" "$MR/good/umh.pml" >"$TMP/mr-good.out" 2>&1
+mr_good=$?
+python3 "$ROOT/scripts/model_refs.py" --tree "$MR/k" --patches "$MR/p" "$MR/bad/umh.pml" >"$TMP/mr-bad.out" 2>&1
+mr_bad=$?
+if [[ $mr_good == 0 && $mr_bad == 1 ]] && grep -q '^2 references checked, 0 stale$' "$TMP/mr-good.out" &&
+	grep -q '^umh.pml:1: umh_complete is not on series:kernel/umh.c:2 (it is on 4)$' "$TMP/mr-bad.out" &&
+	grep -q '^2 references checked, 1 stale$' "$TMP/mr-bad.out"; then
+	result 1 "model-refs: a reference moved by a patch is reported with its new line; one under -DBASE is read at the base"
+else
+	result 0 "model-refs: good rc $mr_good, bad rc $mr_bad ($(head -c 300 "$TMP/mr-bad.out"; head -c 200 "$TMP/mr-setup.log"))"
 fi
 
 # 6. boot-verdict
