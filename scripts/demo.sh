@@ -4,12 +4,13 @@
 # KASAN, lockdep, two CPUs) and run its KUnit suites; then do the same
 # with the unpatched code plus only the seam and the tests
 # (kunit/base-variant), and print, case by case, what the series changes.
-# Then the benchmark (scripts/bench.sh): the unpatched and the patched
-# kernel booted alternately, three times each, with real processes
-# requesting modules, and the table of what the series changes.
+# Then a quick benchmark (scripts/bench.sh --quick): the unpatched and the
+# patched kernel booted once each with real processes requesting modules,
+# kmod's own modprobe up to 200 callers, and the table of what the series
+# changes.  With RUNS=N it runs the full benchmark instead (make bench:
+# N alternating boots of each kernel, the storms up to 2000 callers).
 #
-# The first run builds four kernels: about 40 minutes on two cores.  Later
-# runs reuse build/ and ccache.
+# The first run builds four kernels; later runs reuse build/ and ccache.
 . "$(dirname "$0")/lib.sh"
 no_args "$@"
 
@@ -45,7 +46,11 @@ python3 "$ROOT/scripts/kunit-compare.py" \
 stage "benchmark: both kernels booted with a real userspace, the request_module() scenarios"
 printf '\n'
 bench_rc=0
-"$ROOT/scripts/bench.sh" --runs "${RUNS:-3}" || bench_rc=1
+if [[ -n ${RUNS:-} ]]; then
+	"$ROOT/scripts/bench.sh" --runs "$RUNS" || bench_rc=1
+else
+	"$ROOT/scripts/bench.sh" --quick || bench_rc=1
+fi
 stage_result "$bench_rc"
 ((bench_rc == 0)) || rc=1
 printf '\nlogs: %s/logs/  total time: %s\n' "$BUILD" "$(fmt_secs $(($(date +%s) - T0)))"

@@ -22,6 +22,7 @@
 #   boot_test.plant=NAME            load kmodt_plant, which WARNs, while
 #                                   scenario NAME runs (a negative test)
 #   boot_test.sweep=1               add the benchmark's scaling sweep
+#   boot_test.real_max=N            real_modprobe: only N <= this (a quick run)
 export PATH=/sbin:/bin
 
 mount -t proc proc /proc
@@ -45,6 +46,7 @@ KSELFTEST_ONLY=$(arg kselftest_only | tr , ' ')
 # throttle's statistics on base) is checked only where it must be there.
 KERNEL=$(arg kernel)
 PLANT=$(arg plant)
+REAL_MAX=$(arg real_max)
 # The scenarios of each flavour are listed in /etc/boot-test/scenarios
 # (scripts/boot/scenarios).  Every flavour runs those that need only the
 # test modules, the stand-in modprobe and pm_test; the debug kernel (KASAN,
@@ -953,7 +955,8 @@ real_storm() {
 # kmod's modprobe and real modules (the benchmark): N waiting
 # request_module() calls from N kthreads (kmodt_storm wait=1) for one
 # module whose init takes 100 ms, and for N distinct modules (the copies
-# kmodt_0001 ... of kmodt_real, init 20 ms), N = 50, 200, 600, 2000.  A
+# kmodt_0001 ... of kmodt_real, init 20 ms), N = 50, 200, 600, 2000 (up
+# to boot_test.real_max).  A
 # modprobe of a module that is already live exits at once, and
 # finit_module() makes concurrent loads of one module wait for the first:
 # this says what coalescing requests still saves when modprobe is real.
@@ -968,6 +971,7 @@ real_modprobe() {
 	echo "options kmodt_real init_ms=100" >/etc/modprobe.d/bench.conf
 	ok=0
 	for n in 50 200 600 2000; do
+		[ -n "$REAL_MAX" ] && [ "$n" -gt "$REAL_MAX" ] && continue
 		for kind in same distinct; do
 			unload_real
 			if [ $kind = same ]; then
