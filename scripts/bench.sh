@@ -52,15 +52,12 @@ while (($#)); do
 	esac
 done
 need_number "--runs (RUNS)" "$runs"
+real_append='' title="make bench"
 if [[ -n $quick ]]; then
 	[[ -z $sweep ]] || die "--quick and --sweep exclude each other; usage: $USAGE"
-	runs=1
+	# One boot of each kernel; the storms of kmod's modprobe stop at 200.
+	runs=1 real_append="boot_test.real_max=200" title="make demo (bench.sh --quick)"
 fi
-# The storms of kmod's modprobe stop at 200 callers in a quick run.
-real_append=
-[[ -n $quick ]] && real_append="boot_test.real_max=200"
-title="make bench"
-[[ -n $quick ]] && title="make demo (bench.sh --quick)"
 
 if [[ -n $publish ]]; then
 	json=$BUILD/bench/results.json

@@ -103,17 +103,12 @@ def active_variants(text: str, variants: dict[str, set[str]]) -> list[frozenset[
     for raw in text.splitlines():
         line = raw.strip()
         cond = _condition(line)
-        if line.startswith(("#if", "#ifdef", "#ifndef")) and cond is not None:
-            stack.append((current, {}))
-            parent = current
-            current, taken = {}, {}
-            for v, d in variants.items():
-                val = _eval(cond, d)
-                current[v] = parent[v] and val is not False
-                taken[v] = val is True
-            stack[-1] = (parent, taken)
-        elif line.startswith("#elif") and cond is not None:
+        if cond is not None:
+            # #if opens a block with no branch taken; #elif goes on in it.
+            if not line.startswith("#elif"):
+                stack.append((current, {v: False for v in variants}))
             parent, taken = stack[-1]
+            current = {}
             for v, d in variants.items():
                 val = _eval(cond, d)
                 current[v] = parent[v] and not taken[v] and val is not False
