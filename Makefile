@@ -12,7 +12,7 @@ TREE ?= $(CURDIR)/build/linux
 export TREE
 export KERNEL_SRC BASE JOBS
 
-.PHONY: help demo deps tree regen check-series test-checks lint models kunit kunit-unpatched boot-test bench bench-docs selftest mutants outbox rebase check fresh-check
+.PHONY: help demo deps tree regen check-series test-checks lint models kunit kunit-unpatched boot-test bench bench-docs selftest mutants outbox rebase check check-debug fresh-check
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -87,6 +87,10 @@ rebase: deps ## apply patches/ onto BASE of KERNEL_SRC (git am -3) in build/reba
 check: deps ## what CI runs: every check, a summary table, "N passed, N failed"
 	@scripts/tree.sh --base
 	@scripts/check.sh
+
+check-debug: deps ## the boot tests on the patched debug kernel (KASAN, lockdep, kmemleak, debug objects, fault injection): the KUnit suites at boot, every scenario, kmod.sh at reduced counts, a planted warning; not in make check (about 20 minutes cold)
+	@scripts/tree.sh --base
+	@scripts/check.sh --debug
 
 fresh-check: ## the README's commands on a fresh Debian 12: a debootstrap minbase root, as root and as a user with sudo (needs root and the network; FRESH_REBUILD=1: debootstrap again)
 	@scripts/fresh-check.sh

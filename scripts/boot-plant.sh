@@ -8,11 +8,18 @@
 # a warning that the console hid, that went unread, or that was blamed on
 # the wrong scenario fails this check.  The kernels are those of the other
 # boot tests, so nothing is built that they do not build.
+#
+#   boot-plant.sh [small|debug]...   the flavours to plant in (both if none)
 . "$(dirname "$0")/lib.sh"
-no_args "$@"
+flavours=("$@")
+((${#flavours[@]})) || flavours=(small debug)
+for flavour in "${flavours[@]}"; do
+	[[ $flavour == @(small|debug) ]] ||
+		die "boot-plant.sh: unknown flavour '$flavour' (small or debug)"
+done
 
 rc=0
-for flavour in small debug; do
+for flavour in "${flavours[@]}"; do
 	"$ROOT/scripts/boot-test.sh" --kernels series --flavour "$flavour" --tag plant \
 		--only modprobe_path,sequential --plant modprobe_path || rc=1
 done

@@ -529,6 +529,8 @@ refuses "tree.sh --bogus" --bogus TREE="$FAKE" -- "$S/tree.sh" --bogus
 for s in demo deps regen base-variant kunit-unpatched check boot-plant; do
 	refuses "$s.sh with an argument" extra TREE="$FAKE" -- "$S/$s.sh" extra
 done
+refuses "check.sh --debug with another argument" extra TREE="$FAKE" -- "$S/check.sh" --debug extra
+refuses "boot-plant.sh with an unknown flavour" kcsan TREE="$FAKE" -- "$S/boot-plant.sh" kcsan
 refuses "fresh-check.sh --bogus" --bogus -- "$S/fresh-check.sh" --bogus
 refuses "rebase.sh --bogus" --bogus -- "$S/rebase.sh" --bogus
 # A KERNEL_SRC or BASE that is wrong.
