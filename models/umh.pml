@@ -47,7 +47,7 @@
  * code that runs under a lock or as one atomic operation (refcount_*,
  * atomic_*, xchg).  The model is sequentially consistent: it checks the
  * protocol, not the memory barriers that implement it (the smp_mb() in
- * __usermodehelper_disable(), umh.c:531, and the one in helper_lock(),
+ * __usermodehelper_disable(), umh.c:565, and the one in helper_lock(),
  * :82, are not modelled).
  */
 
@@ -289,8 +289,8 @@ inline umh_complete(i, last)
 }
 
 /*
- * umh_reap_unqueued(), umh.c:287: a UMH_REAP request that gets no helper
- * goes to a kworker, umh_release_work() (:271), which only releases it.
+ * umh_reap_unqueued(), umh.c:288: a UMH_REAP request that gets no helper
+ * goes to a kworker, umh_release_work() (:272), which only releases it.
  */
 proctype releaser(byte i)
 {
@@ -301,11 +301,11 @@ proctype releaser(byte i)
 inline umh_reap_unqueued(i)
 {
 	d_step { TOUCH(i); sub_retval[i] = ret[i] };	/* :289 */
-	SPAWN(releaser(i));				/* queue_work(), :291 */
+	SPAWN(releaser(i));				/* queue_work(), :292 */
 	ret[i] = R_OK					/* return 0, :292 */
 }
 
-/* umh_worker_reaps(), umh.c:221 */
+/* umh_worker_reaps(), umh.c:222 */
 #define REAPS(i)	((sub_wait[i] & (UMH_WAIT_PROC | UMH_REAP)) != 0)
 /*
  * -DMUT_CHILD_NO_REAP: the helper process still tests UMH_WAIT_PROC alone
@@ -318,7 +318,7 @@ inline umh_reap_unqueued(i)
 #endif
 
 /*
- * call_usermodehelper_exec(), umh.c:717, and the caller's side of
+ * call_usermodehelper_exec(), umh.c:753, and the caller's side of
  * umh_wait_for_worker(), umh.c:188.
  */
 proctype caller(byte i)
@@ -329,24 +329,24 @@ proctype caller(byte i)
 	CHOOSE(i, path);
 	if
 	:: (mode[i] & UMH_REAP) && mode[i] != (UMH_NO_WAIT | UMH_REAP) ->
-		/* umh_reap_allowed() :249 refuses it, cleanup runs here, :723-727 */
+		/* umh_reap_allowed() :250 refuses it, cleanup runs here, :759-763 */
 		freeinfo(i); ret[i] = R_EINVAL; goto leave
 	:: else -> skip
 	fi;
 	if
 	:: path == P_NULL && (mode[i] & UMH_REAP) ->
-		ret[i] = R_EINVAL; umh_reap_unqueued(i); goto leave	/* :729-730 */
+		ret[i] = R_EINVAL; umh_reap_unqueued(i); goto leave	/* :765-766 */
 	:: path == P_NULL && !(mode[i] & UMH_REAP) ->
-		freeinfo(i); ret[i] = R_EINVAL; goto leave	/* :731-732 */
+		freeinfo(i); ret[i] = R_EINVAL; goto leave	/* :767-768 */
 	:: else -> skip
 	fi;
-	running_helpers++;				/* helper_lock(), :734 */
+	running_helpers++;				/* helper_lock(), :770 */
 	if
-	:: disabled -> ret[i] = R_EBUSY; goto out	/* :735-738 */
+	:: disabled -> ret[i] = R_EBUSY; goto out	/* :771-774 */
 	:: else -> skip
 	fi;
 	if
-	:: path == P_EMPTY -> ret[i] = R_OK; goto out	/* :745-746 */
+	:: path == P_EMPTY -> ret[i] = R_OK; goto out	/* :781-782 */
 	:: else -> skip
 	fi;
 	d_step {
@@ -358,13 +358,13 @@ proctype caller(byte i)
 		sub_wait[i] = mode[i];			/* :755 */
 		waits = ((mode[i] & ~UMH_REAP) != UMH_NO_WAIT);	/* :756 */
 		if
-		:: waits -> users[i]++			/* :762-763 */
+		:: waits -> users[i]++			/* :798-799 */
 		:: else -> skip
 		fi
 	}
-	SPAWN(worker(i));				/* umh_queue_work(), :764 */
+	SPAWN(worker(i));				/* umh_queue_work(), :800 */
 	if
-	:: !waits -> ret[i] = R_OK; goto unlock		/* :765-766 */
+	:: !waits -> ret[i] = R_OK; goto unlock		/* :801-802 */
 	:: else -> skip
 	fi;
 
@@ -381,7 +381,7 @@ proctype caller(byte i)
 		:: users[i] == 1 ->			/* refcount_read() == 1, :195 */
 			on_wq[i] = false;
 			TOUCH(i);
-			ret[i] = sub_retval[i];		/* :778-779 */
+			ret[i] = sub_retval[i];		/* :814-815 */
 			break
 		:: else -> skip
 		fi;
@@ -403,9 +403,9 @@ proctype caller(byte i)
 out:
 	skip;
 	if
-	:: mode[i] & UMH_REAP -> umh_reap_unqueued(i)	/* :781-782 */
+	:: mode[i] & UMH_REAP -> umh_reap_unqueued(i)	/* :817-818 */
 	:: else ->
-		d_step {				/* umh_put_info(), :784, :152 */
+		d_step {				/* umh_put_info(), :820, :152 */
 			TOUCH(i);
 			users[i]--;
 			last = (users[i] == 0)
@@ -430,15 +430,15 @@ leave:
 	live--
 }
 
-/* call_usermodehelper_exec_async(), umh.c:298: the helper process */
+/* call_usermodehelper_exec_async(), umh.c:299: the helper process */
 proctype child(byte i)
 {
 	byte r;
 	bool tmp;
 
 	if
-	:: r = R_EFAIL				/* prepare_kernel_cred() :323, init :333-334 */
-	:: HELPER_STARTS;			/* kernel_execve(), :344 */
+	:: r = R_EFAIL				/* prepare_kernel_cred() :324, init :335-336 */
+	:: HELPER_STARTS;			/* kernel_execve(), :345 */
 	   if
 	   :: r = R_OK
 	   :: r = R_EFAIL
@@ -446,7 +446,7 @@ proctype child(byte i)
 	fi;
 	d_step {
 		TOUCH(i);
-		sub_retval[i] = r;		/* out:, :347-348 */
+		sub_retval[i] = r;		/* out:, :348-349 */
 		TOUCH(i);
 		r = CHILD_REAPS(i)		/* :353; r is reused as a flag */
 	}
@@ -454,13 +454,13 @@ proctype child(byte i)
 	:: !r -> umh_complete(i, tmp)		/* :354 */
 	:: else -> skip
 	fi;
-	CHILD_EXEC_DONE(i);			/* umh_exec_done(), :355 */
-	/* the helper runs in user space, then exits (or do_exit(), :358) */
+	CHILD_EXEC_DONE(i);			/* umh_exec_done(), :356 */
+	/* the helper runs in user space, then exits (or do_exit(), :359) */
 	d_step { child_exited[i] = true; child_alive[i] = false; EXIT_UNLOCK() };
 	live--
 }
 
-/* call_usermodehelper_exec_work(), umh.c:395: the worker */
+/* call_usermodehelper_exec_work(), umh.c:416: the worker */
 proctype worker(byte i)
 {
 	bool reaps, tmp;
@@ -470,22 +470,22 @@ proctype worker(byte i)
 		reaps = REAPS(i)			/* :400 */
 	}
 	if
-	:: reaps ->				/* call_usermodehelper_exec_sync(), :362 */
+	:: reaps ->				/* call_usermodehelper_exec_sync(), :383 */
 		if
-		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL };	/* fork failed, :369-370 */
-		   EXEC_DONE(i)				/* umh_exec_done(), :371 */
-		:: HELPER_STARTS;			/* user_mode_thread(), :368 */
+		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL };	/* fork failed, :390-391 */
+		   EXEC_DONE(i)				/* umh_exec_done(), :392 */
+		:: HELPER_STARTS;			/* umh_fork(), :389 */
 		   SPAWN_CHILD(i);
-		   child_exited[i];			/* kernel_wait(), :373 */
+		   child_exited[i];			/* kernel_wait(), :394 */
 		   d_step { TOUCH(i); sub_retval[i] = R_OK }
 		fi;
 		umh_complete(i, tmp)				/* :378 */
 	:: else ->
 		if
-		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL };	/* fork failed, :411-412 */
+		:: d_step { TOUCH(i); sub_retval[i] = R_EFAIL };	/* fork failed, :431-432 */
 		   umh_complete(i, tmp);		/* :413 */
-		   EXEC_DONE(i)				/* umh_exec_done(), :414 */
-		:: HELPER_STARTS;			/* user_mode_thread(), :409 */
+		   EXEC_DONE(i)				/* umh_exec_done(), :434 */
+		:: HELPER_STARTS;			/* umh_fork(), :430 */
 		   SPAWN_CHILD(i)
 		fi
 	fi;
@@ -687,11 +687,11 @@ proctype worker(byte i)
 
 /*
  * __usermodehelper_disable(UMH_DISABLED), umh.c:527 (base :293): set the
- * depth (:534-536, base :300-302), then wait_event_timeout() (:554, base
+ * depth (:570-572, base :300-302), then wait_event_timeout() (:590, base
  * :310) for running_helpers to be 0.  The smp_mb() between them (:546)
  * is not modelled: the model is sequentially consistent.  The 5 s timeout
  * is abstract: it may expire at any moment, and then helpers are enabled
- * again (:560-561, base :316-317).
+ * again (:596-597, base :316-317).
  */
 proctype disabler()
 {
@@ -701,7 +701,7 @@ proctype disabler()
 		dis_on_wq = true; dis_woken = false;
 		if
 		:: running_helpers == 0 ->
-			dis_on_wq = false; dis_ok = true; break	/* return 0, :557-558 (base :313-314) */
+			dis_on_wq = false; dis_ok = true; break	/* return 0, :593-594 (base :313-314) */
 		:: else -> dis_asleep = true
 		fi
 	   }
@@ -710,7 +710,7 @@ proctype disabler()
 #ifndef NOTIMER
 	   :: atomic {
 		dis_asleep = false; dis_on_wq = false;
-		disabled = false;		/* timed out: -EAGAIN, :560-561 */
+		disabled = false;		/* timed out: -EAGAIN, :596-597 */
 		break
 	      }
 #endif
@@ -749,7 +749,7 @@ init {
 		k = 0;
 		do
 		:: k < NREQ ->
-			users[k] = 1;		/* call_usermodehelper_setup(), :618 */
+			users[k] = 1;		/* call_usermodehelper_setup(), :654 */
 			live++;
 			run caller(k);
 			k++

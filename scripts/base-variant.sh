@@ -1,18 +1,43 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Make build/base-variant: the base plus only the patches listed in
-# kunit/base-variant (the KUnit seam and the tests), so that the new
+# kunit/base-variant (the KUnit seams and the tests), so that the new
 # suites can run against the unpatched code.  Prints the worktree path.
 . "$(dirname "$0")/lib.sh"
 no_args "$@"
 
 WT=${WT:-$BUILD/base-variant}
 mapfile -t globs < <(grep -v '^\s*\(#\|$\|shim \)' "$ROOT/kunit/base-variant")
-mapfile -t shims < <(sed -n "s|^shim  *|$ROOT/kunit/|p" "$ROOT/kunit/base-variant")
-for s in "${shims[@]}"; do
-	[[ -f $s ]] || die "kunit/base-variant: no shim ${s##*/} in kunit/"
-done
+shims=() stands=()
+while read -r _ file for glob; do
+	[[ -f $ROOT/kunit/$file ]] || die "kunit/base-variant: no shim $file in kunit/"
+	[[ -z $for || $for == for && -n $glob ]] ||
+		die "kunit/base-variant: 'shim $file $for $glob': want 'shim FILE' or 'shim FILE for GLOB'"
+	shims+=("$ROOT/kunit/$file") stands+=("$glob")
+done < <(grep '^shim ' "$ROOT/kunit/base-variant")
 list=$(series_patches "$PATCHES") || exit 1
+
+# changed_lines PATCH: the lines a patch adds and removes, without its
+# log, its file headers and its line numbers.
+changed_lines() {
+	sed -n '/^diff --git /,$p' "$1" | sed '/^-- $/,$d' | grep -v '^\(+++\|---\) ' | grep '^[-+]'
+}
+
+# A shim "for GLOB" is the series patch GLOB written against the base: it
+# must make the same changes, line for line, or it has gone stale.
+for i in "${!shims[@]}"; do
+	[[ -n ${stands[i]} ]] || continue
+	match=()
+	while read -r p; do
+		# shellcheck disable=SC2053
+		[[ $(basename "$p") == ${stands[i]} ]] && match+=("$p")
+	done <<<"$list"
+	((${#match[@]} == 1)) ||
+		die "kunit/base-variant: shim ${shims[i]##*/} is for '${stands[i]}', which names ${#match[@]} patches of the series, not 1"
+	if ! cmp -s <(changed_lines "${shims[i]}") <(changed_lines "${match[0]}"); then
+		die "kunit/${shims[i]##*/} does not make the changes of ${match[0]##*/} any more: make it again from that patch, against the base"
+	fi
+done
 picked=()
 while read -r p; do
 	for g in "${globs[@]}"; do

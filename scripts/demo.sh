@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The main job: apply the series, build it, boot it under QEMU (x86_64,
 # KASAN, lockdep, two CPUs) and run its KUnit suites; then do the same
-# with the unpatched code plus only the seam and the tests
+# with the unpatched code plus only the seams and the tests
 # (kunit/base-variant), and print, case by case, what the series changes.
 # Then a quick benchmark (scripts/bench.sh --quick): the unpatched and the
 # patched kernel booted once each with real processes requesting modules,

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Proves that the KUnit suites can fail: runs them (under UML) on the base
-# plus only the seam and the tests (kunit/base-variant), and passes only if
+# plus only the seams and the tests (kunit/base-variant), and passes only if
 # the cases that fail there are exactly those listed in
 # kunit/<suite>/fails-unpatched.  A test that stops catching the bug it was
 # written for, or a new case that fails on the unpatched code without

@@ -531,6 +531,14 @@ for s in demo deps regen base-variant kunit-unpatched check boot-plant; do
 done
 refuses "check.sh --debug with another argument" extra TREE="$FAKE" -- "$S/check.sh" --debug extra
 refuses "boot-plant.sh with an unknown flavour" kcsan TREE="$FAKE" -- "$S/boot-plant.sh" kcsan
+# A base-variant shim that no longer makes the changes of the series
+# patch it stands for.
+mkdir -p "$TMP/stale-root"
+cp -r "$ROOT/kunit" "$TMP/stale-root/"
+sed -i 's/^+static bool umh_disabled(void)$/+static bool umh_disabled_old(void)/' \
+	"$TMP/stale-root/kunit/base-variant-umh-seams.patch"
+refuses "base-variant.sh with a stale shim" base-variant-umh-seams.patch \
+	ROOT="$TMP/stale-root" PATCHES="$ROOT/patches" TREE="$FAKE" -- "$S/base-variant.sh"
 refuses "fresh-check.sh --bogus" --bogus -- "$S/fresh-check.sh" --bogus
 refuses "rebase.sh --bogus" --bogus -- "$S/rebase.sh" --bogus
 # A KERNEL_SRC or BASE that is wrong.
