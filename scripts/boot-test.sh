@@ -207,7 +207,7 @@ build_kernel() {
 	rel=$(cat "$odir/include/config/kernel.release")
 	rm -rf "$root" "$ext"
 	mkdir -p "$root" "$ext"
-	cp "$ROOT"/scripts/boot/modules/{Kbuild,*.c} "$ext/"
+	cp "$ROOT"/scripts/boot/modules/{Kbuild,*.c,*.h} "$ext/"
 	{
 		SRC=$src kmake "$odir" LOCALVERSION="-kmod-$k" INSTALL_MOD_PATH="$root" \
 			INSTALL_MOD_STRIP=1 DEPMOD=true modules_install &&

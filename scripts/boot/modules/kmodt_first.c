@@ -17,6 +17,8 @@
 #include <linux/module.h>
 #include <linux/sched/task.h>
 
+#include "kmodt_first.h"
+
 static int request_result = INT_MIN;
 module_param(request_result, int, 0444);
 MODULE_PARM_DESC(request_result, "return value of request_module(\"kmodt_second\")");

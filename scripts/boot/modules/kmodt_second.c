@@ -6,7 +6,7 @@
  */
 #include <linux/module.h>
 
-int kmodt_first_ping(void);
+#include "kmodt_first.h"
 
 static int __init kmodt_second_init(void)
 {
