@@ -17,6 +17,18 @@ while read -r _ file for glob; do
 done < <(grep '^shim ' "$ROOT/kunit/base-variant")
 list=$(series_patches "$PATCHES") || exit 1
 
+# matching GLOB...: the patches of the series, in its order, whose file
+# names match one of the globs.
+matching() {
+	local p g
+	while read -r p; do
+		for g in "$@"; do
+			# shellcheck disable=SC2053
+			[[ $(basename "$p") == $g ]] && echo "$p" && break
+		done
+	done <<<"$list"
+}
+
 # changed_lines PATCH: the lines a patch adds and removes, without its
 # log, its file headers and its line numbers.
 changed_lines() {
@@ -27,24 +39,14 @@ changed_lines() {
 # must make the same changes, line for line, or it has gone stale.
 for i in "${!shims[@]}"; do
 	[[ -n ${stands[i]} ]] || continue
-	match=()
-	while read -r p; do
-		# shellcheck disable=SC2053
-		[[ $(basename "$p") == ${stands[i]} ]] && match+=("$p")
-	done <<<"$list"
+	mapfile -t match < <(matching "${stands[i]}")
 	((${#match[@]} == 1)) ||
 		die "kunit/base-variant: shim ${shims[i]##*/} is for '${stands[i]}', which names ${#match[@]} patches of the series, not 1"
 	if ! cmp -s <(changed_lines "${shims[i]}") <(changed_lines "${match[0]}"); then
 		die "kunit/${shims[i]##*/} does not make the changes of ${match[0]##*/} any more: make it again from that patch, against the base"
 	fi
 done
-picked=()
-while read -r p; do
-	for g in "${globs[@]}"; do
-		# shellcheck disable=SC2053
-		[[ $(basename "$p") == $g ]] && picked+=("$p") && break
-	done
-done <<<"$list"
+mapfile -t picked < <(matching "${globs[@]}")
 ((${#picked[@]} == ${#globs[@]})) ||
 	die "kunit/base-variant names ${#globs[@]} patches, the series has ${#picked[@]} of them"
 

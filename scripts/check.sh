@@ -12,12 +12,8 @@
 #                      kernel alone takes about 14 minutes to build cold)
 . "$(dirname "$0")/lib.sh"
 tier=check
-case ${1-} in
-"") ;;
---debug) tier=debug; shift ;;
-*) die "check.sh: unknown argument '$1'; usage: check.sh [--debug]" ;;
-esac
-(($# == 0)) || die "check.sh: unexpected argument '$1'; usage: check.sh [--debug]"
+[[ ${1-} == --debug ]] && tier=debug && shift
+(($# == 0)) || die "check.sh: unknown argument '$1'; usage: check.sh [--debug]"
 cd "$ROOT" || exit 1
 
 # Each entry: a stage name, then the command (run from the project root).
