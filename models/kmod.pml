@@ -4,9 +4,10 @@
  *
  * One file, four protocols (line numbers, ":N": kernel/module/kmod.c of
  * the series at its tip for -DV2; for -DV1 and -DV2INLINE the same file
- * before the series' four V2 commits, i.e. at the parent of "module: kmod:
- * hand free slots to the head of the queue from whoever frees them"; for
- * -DSEM, 6.12.117):
+ * in an earlier version of the series, in which the hand-over was a patch
+ * of its own, "module: kmod: hand free slots to the head of the queue from
+ * whoever frees them": at its parent, patches/ as of project commit
+ * 86bc96e; for -DSEM, 6.12.117):
  *   -DV2        the series (default): whoever frees a slot, or queues a
  *               request while one is free, gives free slots to the head of
  *               the queue (kmod_handover()) and queues the launch to a

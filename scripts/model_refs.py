@@ -7,14 +7,16 @@ line, "umh_complete(), umh.c:165" or "refcount_dec_and_test(), :169".
 Line numbers go stale whenever a patch of the series adds a line above
 them.  This reads each reference, works out from the #if/#ifdef blocks
 around it which revision of the C it belongs to (the tip of the series,
-6.12.117, or for kmod.pml's V1 and V2INLINE the tree before the first v2
-commit), and checks that the named identifier is on that line of that
-file, or on the lines of a range ":163-164".
+6.12.117, or for kmod.pml's V1 and V2INLINE an earlier version of the
+series, taken from this project's history), and checks that the named
+identifier is on that line of that file, or on the lines of a range
+":163-164".
 
   model_refs.py --tree DIR --patches patches MODEL.pml...
 
 DIR is a kernel tree with the tag "base" (make tree); the files of the
-tip, and of kmod.pml's V1, are the base's with patches/ applied to them.
+tip are the base's with patches/ applied to them; those of kmod.pml's V1
+the base's with the earlier patches/ applied, up to the hand-over patch.
 Prints one line per stale reference and a summary; exits 1 if any.
 """
 
@@ -179,21 +181,18 @@ class Revisions:
     patches/, not whatever branch "series" holds.
     """
 
-    def __init__(self, tree: Path, patches: Path, v1: int | None):
-        self.tree, self.patches = tree, series_files(patches)
-        self.upto = {"base": 0, "series": len(self.patches)}
-        if v1 is not None:
-            self.upto["v1"] = v1
+    def __init__(self, tree: Path, patches: Path, tmp: Path):
+        self.tree, self.tmp = tree, tmp
+        self.series = {"base": [], "series": series_files(patches)}
         self.cache: dict[tuple[str, str], list[str]] = {}
 
     def lines(self, rev: str, path: str) -> list[str]:
         """The lines of path at rev ("base", "v1" or "series")."""
         key = (rev, path)
-        if rev not in self.upto:
-            raise SystemExit(f"error: model_refs.py: no patch '{FIRST_V2}' in "
-                             "the series, which V1's references are relative to")
         if key in self.cache:
             return self.cache[key]
+        if rev not in self.series:
+            self.series[rev] = v1_series(self.tmp)
         out = subprocess.run(["git", "-C", str(self.tree), "show", f"base:{path}"],
                              capture_output=True, text=True, check=False)
         if out.returncode:
@@ -203,7 +202,7 @@ class Revisions:
             dst = Path(tmp) / path
             dst.parent.mkdir(parents=True)
             dst.write_text(out.stdout)
-            for patch in self.patches[:self.upto[rev]]:
+            for patch in self.series[rev]:
                 if f"+++ b/{path}\n" not in patch.read_text(errors="replace"):
                     continue
                 res = subprocess.run(["git", "apply", f"--include={path}", str(patch)],
@@ -282,28 +281,52 @@ def main(argv: list[str]) -> int:
             print(f"error: model_refs.py: no model {model} (umh.pml or kmod.pml)",
                   file=sys.stderr)
             return 2
-    revs = Revisions(args.tree, args.patches.resolve(), first_v2(args.patches))
-    total, bad = 0, []
-    for model in args.models:
-        n, problems = check(find_refs(model), revs, model.name)
-        total += n
-        bad += problems
+    with tempfile.TemporaryDirectory() as tmp:
+        revs = Revisions(args.tree, args.patches.resolve(), Path(tmp))
+        total, bad = 0, []
+        for model in args.models:
+            n, problems = check(find_refs(model), revs, model.name)
+            total += n
+            bad += problems
     for p in bad:
         print(p)
     print(f"{total} references checked, {len(bad)} stale")
     return 1 if bad else 0
 
 
-# kmod.pml's V1 cites kmod.c as it was before this patch of the series.
+# kmod.pml's V1 cites kmod.c of an earlier version of the series, in
+# which the hand-over of free slots was a patch of its own: the patches
+# before it, as patches/ held them at this commit of the project.
+V1_COMMIT = "86bc96e"
 FIRST_V2 = "module: kmod: hand free slots to the head of the queue"
 
 
-def first_v2(patches: Path) -> int | None:
-    """How many patches come before the first kmod v2 patch, if any."""
-    for i, patch in enumerate(series_files(patches)):
-        if FIRST_V2 in patch.read_text(errors="replace"):
-            return i
-    return None
+def v1_series(tmp: Path) -> list[Path]:
+    """The patches of V1, from the project's history, written to tmp."""
+    root = Path(__file__).resolve().parent.parent
+
+    def show(name: str) -> str:
+        out = subprocess.run(["git", "-C", str(root), "show", f"{V1_COMMIT}:patches/{name}"],
+                             capture_output=True, text=True, check=False)
+        if out.returncode:
+            raise SystemExit(f"error: model_refs.py: V1's patches are those of commit "
+                             f"{V1_COMMIT} of this project, which {root} lacks "
+                             f"(a shallow clone?): {out.stderr.strip()}")
+        return out.stdout
+
+    (tmp / "v1").mkdir()
+    files = []
+    for name in show("series").splitlines():
+        name = name.split("#")[0].strip()
+        if not name:
+            continue
+        text = show(name)
+        if FIRST_V2 in text:
+            return files
+        files.append(tmp / "v1" / name)
+        files[-1].write_text(text)
+    raise SystemExit(f"error: model_refs.py: no patch '{FIRST_V2}' in the series of "
+                     f"commit {V1_COMMIT}, which V1's references are relative to")
 
 
 if __name__ == "__main__":
