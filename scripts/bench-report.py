@@ -70,6 +70,10 @@ def parse(path: str) -> Run:
     return run
 
 
+# Boots of each kernel below which a ratio target is reported, not judged
+# (make demo boots each kernel once; make bench three times).
+MIN_RATIO_RUNS = 3
+
 # (figure, what it shows, target text, check of the patched median, ratio?)
 Target = Tuple[str, str, str, Optional[Callable[[float, float], bool]], bool]
 TARGETS: List[Target] = [
@@ -478,6 +482,10 @@ def main() -> int:
         r = f"{s / b:.3f}" if ratio and b and s is not None else "-"
         if check is None:
             met = "-"
+        elif ratio and min(nruns.values()) < MIN_RATIO_RUNS:
+            # One boot's cost is within about 2 % of another's, as
+            # close as the target itself: a ratio needs several.
+            met = f"not judged ({min(nruns.values())} boot; make bench judges it)"
         elif s is None or b is None:
             met, missed = "NO (no data)", missed + 1
         elif check(s, b):

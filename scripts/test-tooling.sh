@@ -270,8 +270,11 @@ mkdir -p "$TMP/qboot"
 for k in base series; do
 	runs=1
 	[[ $k == base ]] && runs=200
-	printf 'BOOT-TEST-BEGIN bench\n# RESULT kernel release=test-%s cpus=2\nok 1 same_name\n' \
-		"$k" >"$TMP/qboot/$k-bench-1.log"
+	# A cost 10 % higher on the series: one boot cannot judge it.
+	cost=1000
+	[[ $k == series ]] && cost=1100
+	printf 'BOOT-TEST-BEGIN bench\n# RESULT kernel release=test-%s cpus=2\n# RESULT umh_cost kmod_ns_per_call=%s\nok 1 same_name\n' \
+		"$k" "$cost" >"$TMP/qboot/$k-bench-1.log"
 	{
 		printf 'BOOT-TEST-BEGIN bench\n# RESULT kernel release=test-%s cpus=2\n' "$k"
 		for n in 50 200; do
@@ -282,11 +285,23 @@ for k in base series; do
 	} >"$TMP/qboot/$k-bench-real-1.log"
 done
 python3 "$ROOT/scripts/bench-report.py" --title "make demo (quick)" "$TMP/qboot" "$TMP/quick" >"$TMP/quick.out" 2>&1
+# The same cost over three boots of each kernel is judged, and fails.
+mkdir -p "$TMP/qboot3"
+for k in base series; do
+	for i in 1 2 3; do
+		cp "$TMP/qboot/$k-bench-1.log" "$TMP/qboot3/$k-bench-$i.log"
+	done
+	cp "$TMP/qboot/$k-bench-real-1.log" "$TMP/qboot3/"
+done
+python3 "$ROOT/scripts/bench-report.py" "$TMP/qboot3" "$TMP/quick3" >"$TMP/quick3.out" 2>&1
+q3_rc=$?
 if grep -q '^| kmod modprobe runs, 200 callers of one real module | 1 | 200 | 1 | - | yes |$' "$TMP/quick.out" &&
 	grep -q '^| modules loaded, 200 callers of 200 real modules | 200 | 200 | 200 | - | yes |$' "$TMP/quick.out" &&
 	! grep -q '2000 callers of\|^| 600 callers' "$TMP/quick.out" &&
+	grep -qF '| 1000 | 1100 | 1.100 | not judged (1 boot; make bench judges it) |' "$TMP/quick.out" &&
+	grep -qF '| 1000 (1000–1000) | 1100 (1100–1100) | 1.100 | NO |' "$TMP/quick3.out" && ((q3_rc == 1)) &&
 	grep -qF 'make demo (quick)' "$TMP/quick.out"; then
-	result 1 "bench-quick: storms up to 200 callers: targets of 200, no rows past it"
+	result 1 "bench-quick: storms up to 200 callers: targets of 200, no rows past it; a ratio of one boot not judged, of three judged (NO)"
 else
 	result 0 "bench-quick: $(grep -m3 'real module' "$TMP/quick.out" | tr '\n' ' ')"
 fi
