@@ -483,9 +483,10 @@ def main() -> int:
         if check is None:
             met = "-"
         elif ratio and min(nruns.values()) < MIN_RATIO_RUNS:
-            # One boot's cost is within about 2 % of another's, as
-            # close as the target itself: a ratio needs several.
-            met = f"not judged ({min(nruns.values())} boot; make bench judges it)"
+            # The cost of one boot differs from another's by up to about
+            # 2 %, as much as the target allows: a ratio needs several.
+            n = min(nruns.values())
+            met = f"not judged ({n} boot{'' if n == 1 else 's'}; make bench judges it)"
         elif s is None or b is None:
             met, missed = "NO (no data)", missed + 1
         elif check(s, b):
