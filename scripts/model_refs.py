@@ -314,17 +314,16 @@ def v1_series(tmp: Path) -> list[Path]:
                              f"(a shallow clone?): {out.stderr.strip()}")
         return out.stdout
 
-    (tmp / "v1").mkdir()
+    v1 = tmp / "v1"
+    v1.mkdir()
+    (v1 / "series").write_text(show("series"))
     files = []
-    for name in show("series").splitlines():
-        name = name.split("#")[0].strip()
-        if not name:
-            continue
-        text = show(name)
+    for path in series_files(v1):
+        text = show(path.name)
         if FIRST_V2 in text:
             return files
-        files.append(tmp / "v1" / name)
-        files[-1].write_text(text)
+        path.write_text(text)
+        files.append(path)
     raise SystemExit(f"error: model_refs.py: no patch '{FIRST_V2}' in the series of "
                      f"commit {V1_COMMIT}, which V1's references are relative to")
 
