@@ -373,23 +373,26 @@ boot() {
 # check_kunit LOG KERNEL SRC: the KUnit suites built into the kernel ran
 # before /init, which printed their debugfs results (one KTAP document per
 # suite) between "# KUNIT-SUITE-BEGIN <suite>" and "# KUNIT-SUITE-END".
-# Each is parsed by SRC's kunit.py: every suite under kunit/ must be there,
-# with every case passed and none skipped.
+# Each is parsed by SRC's kunit.py into its JSON: every suite under kunit/
+# must be there, with every case passed and none skipped.
 check_kunit() {
-	local log=$1 k=$2 src=$3 out suite bad=0 cfg
+	local log=$1 k=$2 src=$3 out suite bad=0 cfg verdict
 	for cfg in $(cd "$ROOT/kunit" && grep -ho '^CONFIG_[A-Z_]*KUNIT_TEST' ./*/.kunitconfig); do
 		grep -q "^${cfg}=y" "$(odir_of "$k")/.config" ||
 			{ msg "FAIL: $k: $cfg is not built in"; bad=1; }
 	done
 	for suite in $(kunit_suites_of "$src"); do
 		out=${log%.log}.kunit-$suite
+		rm -f "$out.json"
 		tr -d '\r' <"$log" | awk -v s="$suite" '$0 == "# KUNIT-SUITE-BEGIN " s { on = 1; next }
 			/^# KUNIT-SUITE-END/ { on = 0 } on' |
-			python3 "$src/tools/testing/kunit/kunit.py" parse >"$out" 2>&1
-		sed -n 's/^\[..:..:..\] //; /Testing complete/s/^/  [kunit '"$suite"'] /p' "$out" >&2
-		if ! grep -qE 'Testing complete\. Ran [1-9][0-9]* tests: passed: [0-9]+$' "$out"; then
+			python3 "$src/tools/testing/kunit/kunit.py" parse --json="$out.json" >"$out" 2>&1
+		if ! verdict=$(python3 "$ROOT/scripts/kunit-compare.py" --check "$out.json" 2>&1); then
+			msg "  [kunit $suite] $verdict"
 			msg "FAIL: $k: KUnit suite $suite at boot: failures, skips or no results (parsed: $out)"
 			bad=1
+		else
+			msg "  [kunit $suite] $verdict"
 		fi
 	done
 	return $bad

@@ -83,12 +83,12 @@ checkout() {
 # run_kunit LABEL: the suites under UML on the worktree; prints the failed
 # cases (none: the suites passed).  Returns 2 if kunit.py gave no results.
 run_kunit() {
-	local label=$1 log suites
+	local label=$1 json suites
 	mapfile -t suites < <(kunit_suites)
-	log=$(kunit_log um "$WT" "$(kunit_name "${suites[@]}")" mutant)
+	json=$(kunit_json um "$WT" "$(kunit_name "${suites[@]}")" mutant)
 	SRC=$WT "$ROOT/scripts/kunit.sh" --arch um --tag mutant >"$OUT/$label.out" 2>&1
-	grep -q 'Testing complete' "$log" 2>/dev/null || return 2
-	python3 "$ROOT/scripts/kunit-compare.py" --failed "$log"
+	[[ -s $json ]] || return 2
+	python3 "$ROOT/scripts/kunit-compare.py" --failed "$json" || return 2
 	# A report in the kernel log fails kunit.sh without failing a case.
 	grep -q '^FAIL: kunit .*reports' "$OUT/$label.out" && echo "kernel report"
 	return 0

@@ -39,6 +39,8 @@
 #                 patch has moved, with the line the name is on now, reads
 #                 a reference in a -DBASE block at the base, and passes
 #                 once the reference is right.
+#   kunit-compare the unit tests of kunit-compare.py (test_kunit_compare.py)
+#                 on the recorded JSON of both UML runs in scripts/testdata/
 #   boot-verdict  the unit tests of boot-verdict.py (test_boot_verdict.py):
 #                 each of its checks fails a made-up boot that it must fail.
 #   boot-options  boot-test.sh refuses, before it builds anything, an
@@ -363,6 +365,14 @@ else
 	sed 's/^/# /' "$TMP/verdict.out"
 fi
 
+# 6b. kunit-compare
+if python3 "$ROOT/scripts/test_kunit_compare.py" >"$TMP/kcompare.out" 2>&1; then
+	result 1 "kunit-compare: $(grep -o 'Ran [0-9]* tests' "$TMP/kcompare.out")"
+else
+	result 0 "kunit-compare: unit tests failed:"
+	sed 's/^/# /' "$TMP/kcompare.out"
+fi
+
 # 7. boot-options: each bad command line must fail at once, with a message
 # that names what is wrong (and never start a build: the lock is not
 # taken, the time is seconds).
@@ -523,8 +533,8 @@ refuses "kunit.sh with an unknown suite" nosuch -- "$S/kunit.sh" --arch um nosuc
 refuses "JOBS=abc" JOBS JOBS=abc -- "$S/check-series.sh" tip
 refuses "PATCHES that does not exist" /nonexistent PATCHES=/nonexistent -- "$S/check-series.sh" apply
 refuses "TREE that does not exist" "$TMP/no-tree" -- "$S/check-series.sh" tip
-refuses "kunit-compare.py without logs" usage -- python3 "$S/kunit-compare.py"
-refuses "kunit-compare.py with missing logs" /nonexistent -- python3 "$S/kunit-compare.py" /nonexistent /nonexistent
+refuses "kunit-compare.py without results" usage -- python3 "$S/kunit-compare.py"
+refuses "kunit-compare.py with missing results" /nonexistent -- python3 "$S/kunit-compare.py" /nonexistent /nonexistent
 refuses "bench-report.py --bogus" usage -- python3 "$S/bench-report.py" --bogus "$TMP"
 refuses "boot-report.py without kernels" usage -- python3 "$S/boot-report.py" "$TMP"
 refuses "boot-report.py with a missing directory" /nonexistent -- python3 "$S/boot-report.py" /nonexistent base
