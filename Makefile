@@ -17,7 +17,7 @@ export KERNEL_SRC BASE JOBS
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-demo: deps ## the main job: series vs unpatched, KUnit under QEMU, then a quick benchmark (one boot of each kernel, target table; RUNS=N: the full make bench)
+demo: deps ## the main job: the series' KUnit suites (UML), then a quick benchmark of both kernels under QEMU (one boot each, target table; RUNS=N: the full make bench)
 	@scripts/tree.sh --base
 	@scripts/demo.sh
 
