@@ -290,6 +290,7 @@ TABLE_TITLES = {
     "real_fs": "kmod's modprobe, real modules of the kernel (xfs, btrfs; debug kernels)",
     "per_request": "Cost per request as the queue grows",
     "pathological": "Pathological cases",
+    "lock_hold": "Time under the throttle's lock (CONFIG_LOCK_STAT kernels, guest ns)",
     "kselftest": "kselftest kmod 0008 and 0009 at full counts (debug kernels)",
 }
 REAL_COUNTS: List[Column] = [
@@ -339,7 +340,40 @@ def detail_tables(runs: Dict[str, List[Run]]) -> Dict[str, str]:
         found |= any(key in r.figures for k in KERNELS for r in runs[k])
         path.append(f"| {label} | " + " | ".join(cells(runs, key, False)) + " |")
     tables["pathological"] = "\n".join(path) + "\n" if found else None
+    tables["lock_hold"] = lock_table(runs)
     return {k: v for k, v in tables.items() if v}
+
+
+# (figure suffix, header, with a ratio?) of the lockstat boots' lock_hold.
+# Its longest hold (hold_max_ns) stays in the JSON only: under TCG one
+# vCPU can be held up mid-section while the other runs its time slice.
+LOCK_COLUMNS: List[Column] = [
+    ("hold_ns_per_request", "ns held per request", True),
+    ("acq_per_request", "acquisitions per request", False)]
+
+
+def lock_table(runs: Dict[str, List[Run]]) -> Optional[str]:
+    """Time under the throttle's lock (lockstat boots): one row per queue
+    length and caller depth, None without lockstat boots."""
+    rows = [(f"{n} callers of distinct modules at once (stand-in modprobe, 200 ms)", str(n))
+            for n in REAL_NS]
+    rows += [("200 sequential requests, caller with no extra ancestors", "depth0"),
+             ("200 sequential requests, caller 1000 processes deep", "depth1000")]
+    head = ["case"]
+    for _, name, ratio in LOCK_COLUMNS:
+        head += [f"{name}: unpatched", "patched"] + (["ratio"] if ratio else [])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    found = False
+    for label, tag in rows:
+        keys = [f"lock_hold.{fig}_{tag}" for fig, _, _ in LOCK_COLUMNS]
+        if not any(key in r.figures for key in keys for k in KERNELS for r in runs[k]):
+            continue
+        found = True
+        row = [label]
+        for key, (_, _, ratio) in zip(keys, LOCK_COLUMNS):
+            row += cells(runs, key, ratio)
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n" if found else None
 
 
 def plot_real(runs: Dict[str, List[Run]], path: str) -> bool:
@@ -468,6 +502,14 @@ def main() -> int:
     for k in KERNELS:
         runs[k] += [parse(p) for p in sorted(glob.glob(
             os.path.join(bootdir, f"{k}-bench-real-[0-9]*.log")))]
+    # The lockstat boots (bench.sh): lock_hold's figures, of kernels of
+    # their own (CONFIG_LOCK_STAT), in no other boot.
+    nlock = {}
+    for k in KERNELS:
+        extra = [parse(p) for p in sorted(glob.glob(
+            os.path.join(bootdir, f"{k}-lockstat-[0-9]*.log")))]
+        nlock[k] = len(extra)
+        runs[k] += extra
     rel = {k: runs[k][0].info.get("release", "?") for k in KERNELS}
     head = ["figure", "target (patched)", f"unpatched ({rel['base']})",
             f"patched ({rel['series']})", "patched/unpatched", "met"]
@@ -502,13 +544,15 @@ def main() -> int:
         f"\n\nBoots: {nruns['base']} unpatched, {nruns['series']} patched, "
         "alternating; medians with the range in parentheses; QEMU/TCG "
         "-smp 2 -icount shift=0,sleep=off (guest time counts instructions).\n")
-    real = {k: len(runs[k]) - nruns[k] for k in KERNELS}
+    real = {k: len(runs[k]) - nruns[k] - nlock[k] for k in KERNELS}
+    lockstat = (f", {nlock['base']} and {nlock['series']} of the CONFIG_LOCK_STAT "
+                "kernels" if any(nlock.values()) else "")
     tables = {"run": (
         f"`{title}`, {time.strftime('%Y-%m-%d', time.gmtime())}: "
         f"{rel['base']} (unpatched) and {rel['series']} (patched), "
         f"{nruns['base']} and {nruns['series']} alternating boots, "
         f"{real['base']} and {real['series']} more for the real modprobe "
-        "storms; QEMU/TCG -smp 2 -icount shift=0,sleep=off, so times are "
+        f"storms{lockstat}; QEMU/TCG -smp 2 -icount shift=0,sleep=off, so times are "
         "guest times (one instruction, one nanosecond).\n"),
         "targets": table}
     tables.update(detail_tables(runs))

@@ -6,15 +6,18 @@
 # the "bench" scenarios of scripts/boot/init.sh under QEMU with -icount,
 # then one more boot of each that runs the real modprobe storms
 # (real_modprobe: 50 to 2000 callers of one test module or of 2000 copies
-# of it, loaded by kmod's own modprobe).
+# of it, loaded by kmod's own modprobe), and one boot of each kernel built
+# with CONFIG_LOCK_STAT (scenario lock_hold: the time under the throttle's
+# lock as the queue grows, and for a caller 1000 processes deep).
 #
 #   bench.sh [--runs N] [--sweep]
 #   bench.sh --quick
 #   bench.sh --publish
 #
 # --quick, for make demo: one boot of each kernel, and storms of kmod's
-# modprobe up to 200 callers; the target table judges those.  About 7
-# minutes of boots instead of 24.
+# modprobe up to 200 callers, and no lockstat boots (whose kernels would be
+# two more builds); the target table judges those.  About 7 minutes of
+# boots instead of 24.
 #
 # --sweep adds the scaling sweep (N callers for one name, and N callers for
 # N names, N = 50 ... 2000) to every boot, one more boot of each kernel
@@ -72,8 +75,10 @@ if [[ -n $publish ]]; then
 fi
 
 T0=$(date +%s)
-# build/bench holds this run's results only.
+# build/bench holds this run's results only, and the report reads no
+# lockstat boot of an earlier run (a quick run has none of its own).
 rm -rf "$BUILD/bench"
+rm -f "$BUILD"/boot/{base,series}-lockstat-[0-9]*.{log,console,qemu}
 if [[ -n $sweep ]]; then
 	export BOOT_APPEND="boot_test.sweep=1"
 	stage "benchmark with the scaling sweep: $runs boots of each kernel, alternating"
@@ -93,6 +98,15 @@ BOOT_APPEND=$real_append "$ROOT/scripts/boot-test.sh" --kernels "base series" --
 	--only real_modprobe || r=1
 stage_result "$r"
 ((r == 0)) || rc=1
+if [[ -z $quick ]]; then
+	# Time under the throttle's lock: the lockstat kernels (lockdep's
+	# statistics) differ from the others, so a boot of each of their own.
+	stage "time under the throttle's lock (CONFIG_LOCK_STAT kernels): one boot of each kernel"
+	r=0
+	BOOT_APPEND='' "$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour lockstat || r=1
+	stage_result "$r"
+	((r == 0)) || rc=1
+fi
 if [[ -n $sweep ]]; then
 	# The same-name and distinct-name series again with 8 vCPUs: does the
 	# result depend on how many CPUs race?

@@ -3,7 +3,7 @@
 # Boot tests: boot the unpatched and/or the patched kernel under QEMU
 # (TCG) and run the request_module() scenarios of scripts/boot/init.sh.
 #
-#   boot-test.sh [--kernels "base series"] [--flavour small|debug|kcsan|bench]
+#   boot-test.sh [--kernels "base series"] [--flavour small|debug|kcsan|bench|lockstat]
 #                [--only SCENARIO,...] [--runs N] [--kselftest reduced|full]
 #                [--smp N] [--tag NAME] [--expect-unpatched] [--plant SCENARIO]
 #
@@ -36,6 +36,9 @@
 #          scenarios, and the KUnit suites at boot.
 #   bench  the small kernels, QEMU with -icount: the benchmark's scenarios
 #          (scripts/bench.sh).
+#   lockstat  configs/check.config + lockstat.config (CONFIG_LOCK_STAT,
+#          which brings lockdep), QEMU with -icount: the benchmark's time
+#          under the throttle's lock (scenario lock_hold).
 # Both kernels of a flavour differ only by the series and their
 # LOCALVERSION (-kmod-base, -kmod-series).  "series" is base plus patches/ as
 # committed, built from the worktree of scripts/check-series.sh
@@ -79,7 +82,7 @@ tag=
 expect=
 plant=
 series_src=
-usage="usage: boot-test.sh [--kernels \"base series\"] [--flavour small|debug|kcsan|bench] [--only S,...] [--runs N] [--kselftest reduced|full] [--smp N] [--tag NAME] [--expect-unpatched] [--plant S]"
+usage="usage: boot-test.sh [--kernels \"base series\"] [--flavour small|debug|kcsan|bench|lockstat] [--only S,...] [--runs N] [--kselftest reduced|full] [--smp N] [--tag NAME] [--expect-unpatched] [--plant S]"
 while (($#)); do
 	case $1 in
 	--expect-unpatched) expect=$ROOT/scripts/boot/fails-unpatched; shift; continue ;;
@@ -119,7 +122,13 @@ bench)
 	FRAGS=("$ROOT/configs/check.config") ksfx='' sfx=-bench
 	QEMU_EXTRA=(-icount 'shift=0,sleep=off')
 	;;
-*) die "boot-test.sh: unknown flavour '$flavour' (small, debug, kcsan or bench)" ;;
+lockstat)
+	# The small kernel with CONFIG_LOCK_STAT, for the benchmark's time
+	# under the throttle's lock; the guest clock as the bench flavour's.
+	FRAGS=("$ROOT/configs/check.config" "$ROOT/configs/lockstat.config") ksfx=-lockstat sfx=-lockstat
+	QEMU_EXTRA=(-icount 'shift=0,sleep=off')
+	;;
+*) die "boot-test.sh: unknown flavour '$flavour' (small, debug, kcsan, bench or lockstat)" ;;
 esac
 [[ $kselftest == reduced || $kselftest == full ]] ||
 	die "boot-test.sh: --kselftest must be reduced or full, not '$kselftest'"
