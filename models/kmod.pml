@@ -93,7 +93,7 @@
  * model is sequentially consistent.
  *
  * What the launcher does with the usermode helper (kmod_launch_modprobe(),
- * V2 :1036, V1 :597, with UMH_NO_WAIT | UMH_REAP) is taken from umh.pml, which checks
+ * V2 :1085, V1 :597, with UMH_NO_WAIT | UMH_REAP) is taken from umh.pml, which checks
  * it: kmod_request_done() runs exactly once per launch, after the helper
  * has exited or failed to start, possibly before the launch returns.
  */
@@ -138,7 +138,7 @@
 #define NNAMES	3
 #define NONE	255
 
-/* enum kmod_request_state, V2 :154, V1 :119, plus FREE for an unused object */
+/* enum kmod_request_state, V2 :158, V1 :119, plus FREE for an unused object */
 #define R_FREE		0
 #define R_QUEUED	1
 #define R_RUNNING	2
@@ -151,7 +151,7 @@
 #define ELOOP		3
 #define ERESTARTSYS	4
 
-/* struct kmod_throttle, V2 :130, V1 :99 (SEM: the semaphore and its wait list) */
+/* struct kmod_throttle, V2 :133, V1 :99 (SEM: the semaphore and its wait list) */
 byte in_use;			/* slots taken */
 byte queue[NCA];			/* kt->queued, oldest first (SEM: sem->wait_list) */
 byte qlen;			/* V2: kt->nr_queued */
@@ -161,7 +161,7 @@ byte nrun;
 byte nunc;			/* kt->uncounted: uncounted requests running */
 #endif
 
-/* struct kmod_request, V2 :184, V1 :138; request r is the one caller r
+/* struct kmod_request, V2 :189, V1 :138; request r is the one caller r
  * made, if any */
 byte rstate[NCA];
 byte users[NCA];
@@ -383,7 +383,7 @@ inline q_remove(r)
 /* ---------------------------------------------- the series at its tip, V2 */
 
 /*
- * kmod_request_changed(), :257-261: wake_up_all(&req->wq).  The callers
+ * kmod_request_changed(), :265-269: wake_up_all(&req->wq).  The callers
  * of request r asleep on its wait queue are woken; they are the only
  * ones that wait for its state, and every change of the state wakes them
  * (kmod_claim_slot(), kmod_request_done(), kmod_request_stalled()), so
@@ -436,33 +436,33 @@ inline run_remove(r)
 	k = 0
 }
 
-/* kmod_claim_slot(), :493-509, for request h at the head */
+/* kmod_claim_slot(), :541-557, for request h at the head */
 inline claim(h)
 {
 	TOUCH(h);
-	rstate[h] = R_RUNNING;		/* :496-497, launched */
-	age[h] = 0;			/* :498, started_at = jiffies */
-	q_remove(h);			/* :499-500, off kt->queued, */
+	rstate[h] = R_RUNNING;		/* :544-545, launched */
+	age[h] = 0;			/* :546, started_at = jiffies */
+	q_remove(h);			/* :547-548, off kt->queued, */
 	running[nrun] = h;		/* onto the tail of kt->running */
 	nrun++;
-	users[h]++;			/* :501, the launcher's reference */
-	in_use++;			/* :502 */
-	moved();			/* :504-505 */
-	req_changed(h)			/* :508 */
+	users[h]++;			/* :549, the launcher's reference */
+	in_use++;			/* :550 */
+	moved();			/* :552-553 */
+	req_changed(h)			/* :556 */
 }
 
 /*
- * kmod_handover(), :534-545: free slots go to the head of the queue,
+ * kmod_handover(), :582-593: free slots go to the head of the queue,
  * oldest first, and each launch is queued to a worker (queue_work(),
- * :542-543), which helper() stands for from that step on.
+ * :590-591), which helper() stands for from that step on.
  */
 inline handover()
 {
 	do
-	:: in_use < L && qlen > 0 ->		/* :539 */
-		h = queue[0];			/* :540 */
-		claim(h);			/* :541 */
-		helper_starts(h);		/* :542-543 */
+	:: in_use < L && qlen > 0 ->		/* :587 */
+		h = queue[0];			/* :588 */
+		claim(h);			/* :589 */
+		helper_starts(h);		/* :590-591 */
 		START(HELPER(h));
 		h = NONE
 	:: else -> break
@@ -470,10 +470,10 @@ inline handover()
 }
 
 /*
- * kmod_request_put(), :396-418: drop a reference to request r; the last
- * one frees it, takes it off the queue if it is still queued (:409-412:
+ * kmod_request_put(), :444-466: drop a reference to request r; the last
+ * one frees it, takes it off the queue if it is still queued (:457-460:
  * no slot was its, so nothing is handed over), and drops its reference
- * to its parent, and so on up the chain (:402, :414).  Each request is
+ * to its parent, and so on up the chain (:450, :462).  Each request is
  * one locked section.
  */
 inline put(r)
@@ -483,63 +483,63 @@ inline put(r)
 	:: p != NONE ->
 		atomic {
 			TOUCH(p);
-			users[p]--;			/* :404 */
+			users[p]--;			/* :452 */
 			if
 			:: users[p] == 0 ->
 				if
 				:: rstate[p] == R_QUEUED ->
 #ifndef MUT_NODEQUEUE
-					q_remove(p)	/* :409-412 */
+					q_remove(p)	/* :457-460 */
 #else
 					skip
 #endif
 				:: else -> skip
 				fi;
 				/*
-				 * put_pid() and kfree(), :415-416, come after
+				 * put_pid() and kfree(), :463-464, come after
 				 * the unlock; nothing can reach the request by
 				 * then, and a use in between would be a use
 				 * after this free here.
 				 */
 				freed[p] = true;
-				q = parent[p];		/* :414 */
+				q = parent[p];		/* :462 */
 				rstate[p] = R_FREE; rname[p] = 0; result[p] = 0;
 				expired[p] = false; stuck_q[p] = false;
 				ncallers[p] = 0; uncounted[p] = false;
 				age[p] = 0; parent[p] = NONE;
 				p = q; q = 0
-			:: else -> p = NONE		/* :405-406 */
+			:: else -> p = NONE		/* :453-454 */
 			fi
 		}
 	:: else -> break
 	od
 }
 
-/* kmod_request_done(), :463-481, the locked part: the helper is gone */
+/* kmod_request_done(), :511-529, the locked part: the helper is gone */
 inline done_locked(r, res)
 {
 	TOUCH(r);
-	result[r] = res;		/* :468 */
-	rstate[r] = R_DONE;		/* :469 */
-	run_remove(r);			/* :470 */
+	result[r] = res;		/* :516 */
+	rstate[r] = R_DONE;		/* :517 */
+	run_remove(r);			/* :518 */
 	if
-	:: uncounted[r] -> nunc--	/* :471-472 */
-	:: else -> in_use--		/* :473-474 */
+	:: uncounted[r] -> nunc--	/* :519-520 */
+	:: else -> in_use--		/* :521-522 */
 	fi;
-	moved();			/* :475-476 */
+	moved();			/* :523-524 */
 #ifndef MUT_NOWAKE
-	req_changed(r);			/* :477 */
+	req_changed(r);			/* :525 */
 #endif
-	handover()			/* :478 */
+	handover()			/* :526 */
 }
 
 /*
  * The helper of request r, from the launch work (kmod_launch_work(),
- * :512, kmod_launch_modprobe(), :1036) to kmod_modprobe_cleanup() (:1014),
+ * :560, kmod_launch_modprobe(), :1085) to kmod_modprobe_cleanup() (:1063),
  * which umh runs once modprobe has exited.  It is started in the step
  * that gives r its slot: only the observations (alive, alive_name) see
  * when the worker runs, and counting it alive from the slot on is the
- * stricter cap.  A launch that fails (-ENOMEM, :1068; umh's errors reach
+ * stricter cap.  A launch that fails (-ENOMEM, :1117; umh's errors reach
  * the cleanup too) is the same as a helper that exits at once.
  */
 proctype helper(byte r)
@@ -549,8 +549,8 @@ proctype helper(byte r)
 #ifdef LOOP
 	/*
 	 * modprobe's exec, or the module's init, asks for the next module,
-	 * after kmod_modprobe_init() (:1021) has set req->helper
-	 * (kmod_request_started(), :443): the nested caller's origin is r.
+	 * after kmod_modprobe_init() (:1070) has set req->helper
+	 * (kmod_request_started(), :491): the nested caller's origin is r.
 	 * NESTNOWAIT: the request may be request_module_nowait(), which
 	 * returns once it has a slot: the helper may then exit, and r be
 	 * done, while the request it made still runs.
@@ -598,7 +598,7 @@ end_idle:
 #else
 end_idle:
 #endif
-	atomic {			/* modprobe exits: :1017, kmod_request_done() */
+	atomic {			/* modprobe exits: :1066, kmod_request_done() */
 		hstarted[r] ->
 		alive--;
 		if
@@ -607,7 +607,7 @@ end_idle:
 		fi;
 		done_locked(r, res);
 		/*
-		 * :480, after the unlock: the launcher's reference to a done
+		 * :528, after the unlock: the launcher's reference to a done
 		 * request, in the same step, as nothing in between could
 		 * tell (it is the last reference only if nobody else holds
 		 * one).
@@ -625,7 +625,7 @@ out:
 }
 
 /*
- * kmod_request_stalled(), :586-598.  Its caller found, after a whole
+ * kmod_request_stalled(), :634-646.  Its caller found, after a whole
  * stall period, every slot taken and no modprobe that may be released
  * (kmod_release_orphans() returned -1): the observations check both,
  * the second as "none without callers, or L uncounted ones alive".
@@ -633,19 +633,19 @@ out:
 inline stalled(r)
 {
 	false_etime = (false_etime || !stuck_q[r] || (ORPHAN_COUNTED && nunc < L));
-	result[r] = ETIME;		/* :590 */
-	rstate[r] = R_DONE;		/* :591 */
-	q_remove(r);			/* :592-593 */
-	req_changed(r)			/* :597 */
+	result[r] = ETIME;		/* :638 */
+	rstate[r] = R_DONE;		/* :639 */
+	q_remove(r);			/* :640-641 */
+	req_changed(r)			/* :645 */
 }
 
 /*
- * kmod_release_orphans(), :639-680.  rel: 0 some were released (and the
- * slots handed over, :678), 1 none was, but some have no caller and are
- * too young (:657-662, :676-677: wait until the oldest is old enough), 2
- * none may be released (:650-651, :676-677: -1).  At most want (:644)
+ * kmod_release_orphans(), :687-728.  rel: 0 some were released (and the
+ * slots handed over, :726), 1 none was, but some have no caller and are
+ * too young (:705-710, :724-725: wait until the oldest is old enough), 2
+ * none may be released (:698-699, :724-725: -1).  At most want (:692)
  * are released, no more than are queued and no more than leave L
- * uncounted alive, oldest first along kt->running (:652-654).  The
+ * uncounted alive, oldest first along kt->running (:700-702).  The
  * observation bad_release checks the callers by the caller processes
  * themselves, not by req->callers.
  */
@@ -653,39 +653,39 @@ inline release_orphans(rel)
 {
 	rel = 2;
 #ifndef MUT_RELEASE_UNBOUNDED
-	want = (qlen < L - nunc -> qlen : L - nunc);	/* :644 */
+	want = (qlen < L - nunc -> qlen : L - nunc);	/* :692 */
 #else
 	want = NC;
 #endif
 	p = 0;
 	do
-	:: want > 0 && p < nrun ->			/* :650-654 */
+	:: want > 0 && p < nrun ->			/* :698-702 */
 		q = running[p];
 		if
 #ifndef MUT_RELEASE_WITH_CALLERS
-		:: !uncounted[q] && ncallers[q] == 0 ->		/* :655-656 */
+		:: !uncounted[q] && ncallers[q] == 0 ->		/* :703-704 */
 #else
 		:: !uncounted[q] ->
 #endif
 			if
 #ifndef MUT_RELEASE_YOUNG
-			:: age[q] >= ORPHAN_PERIODS ->			/* :657-658 */
+			:: age[q] >= ORPHAN_PERIODS ->			/* :705-706 */
 #else
 			:: true ->
 #endif
 				bad_release = (bad_release || HAS_CALLERS(q) ||
 					       age[q] < ORPHAN_PERIODS);
-				uncounted[q] = true;			/* :663 */
-				in_use--;				/* :664 */
-				nunc++;					/* :665 */
+				uncounted[q] = true;			/* :711 */
+				in_use--;				/* :712 */
+				nunc++;					/* :713 */
 				if			/* (observation) */
 				:: !nested[q] -> alive_name[rname[q]]--
 				:: else -> skip
 				fi;
-				want--;					/* :674 */
+				want--;					/* :722 */
 				rel = 0
 			:: else ->
-				if				/* :658-662 */
+				if				/* :706-710 */
 				:: rel == 2 -> rel = 1
 				:: else -> skip
 				fi
@@ -696,16 +696,16 @@ inline release_orphans(rel)
 	:: else -> p = NONE; q = 0; want = 0; break
 	od;
 	if
-	:: rel == 0 -> handover()		/* :676-679 */
+	:: rel == 0 -> handover()		/* :724-727 */
 	:: else -> skip
 	fi
 }
 
 /*
- * __request_module(), :1148: usermodehelper_wait_begin() (:1176), then
- * kmod_throttle_request(), :960, whose kmod_request_enter() (:900) and
- * kmod_request_wait() (:779) are the steps below, then
- * usermodehelper_wait_end() (:1180).
+ * __request_module(), :1197: usermodehelper_wait_begin() (:1225), then
+ * kmod_throttle_request(), :1009, whose kmod_request_enter() (:948) and
+ * kmod_request_wait() (:827) are the steps below, then
+ * usermodehelper_wait_end() (:1229).
  */
 proctype caller(byte c)
 {
@@ -714,11 +714,11 @@ proctype caller(byte c)
 
 	MAYPARK
 end_idle:
-	atomic {				/* spin_lock(), :987 */
+	atomic {				/* spin_lock(), :1036 */
 		CAN_START(c) ->
 		/*
-		 * kmod_caller_origin(), :986, and kmod_origin_request(),
-		 * :909-910, :317-319: the running request whose helper made
+		 * kmod_caller_origin(), :1035, and kmod_origin_request(),
+		 * :957-958, :325-327: the running request whose helper made
 		 * this request, known exactly here (its helper waits for it,
 		 * so it runs).
 		 */
@@ -728,7 +728,7 @@ end_idle:
 		:: else -> skip
 		fi;
 		/*
-		 * kmod_chain_loads(), :911, :339-342: along req->parent, as
+		 * kmod_chain_loads(), :959, :347-350: along req->parent, as
 		 * long as the requests run.
 		 */
 		p = own;
@@ -746,7 +746,7 @@ end_idle:
 		:: else -> p = NONE; break
 		od;
 		if
-		:: p != NONE ->					/* :912-914 */
+		:: p != NONE ->					/* :960-962 */
 			/*
 			 * (observation) a request for the module along the
 			 * caller's chain by the callers' origins, up to the
@@ -768,11 +768,11 @@ end_idle:
 #endif
 		r = NONE;
 		if
-		:: own == NONE ->		/* kmod_find_request(), :916-917, :372-386 */
+		:: own == NONE ->		/* kmod_find_request(), :964-965, :400-418 */
 			k = 0;
 			do
 #ifndef MUT_JOIN_UNCOUNTED
-			:: k < nrun && (uncounted[running[k]] ||			/* :379-381 */
+			:: k < nrun && (uncounted[running[k]] ||			/* :407-413 */
 					rname[running[k]] != cname[c]) -> k++
 #else
 			:: k < nrun && rname[running[k]] != cname[c] -> k++
@@ -783,7 +783,7 @@ end_idle:
 			:: k < nrun -> r = running[k]
 			:: else ->
 				k = 0;
-				do				/* :382-384 */
+				do				/* :414-416 */
 				:: k < qlen && rname[queue[k]] != cname[c] -> k++
 				:: else -> break
 				od;
@@ -796,11 +796,11 @@ end_idle:
 		:: else -> skip		/* a helper's request never joins */
 		fi;
 		if
-		:: r != NONE ->			/* join, :918-923 */
+		:: r != NONE ->			/* join, :966-971 */
 			TOUCH(r);
 			users[r]++;
 			ncallers[r]++
-		:: else ->			/* a new request, :924-941 */
+		:: else ->			/* a new request, :972-990 */
 			r = c;
 			rstate[r] = R_QUEUED;
 			users[r] = 1;
@@ -808,29 +808,29 @@ end_idle:
 			rname[r] = cname[c];
 			freed[r] = false;
 			if
-			:: own != NONE ->	/* :935-938 */
+			:: own != NONE ->	/* :983-986 */
 				TOUCH(own);
 				users[own]++;
 				parent[r] = own
 			:: else -> skip
 			fi;
-			queue[qlen] = r;	/* :939-940 */
+			queue[qlen] = r;	/* :987-989 */
 			qlen++;
-			handover()		/* :941 */
+			handover()		/* :990 */
 		fi;
 		own = NONE;
 		myreq[c] = r;
 		inreq[c] = true
-	}					/* spin_unlock(), :992 */
+	}					/* spin_unlock(), :1041 */
 
-	do					/* kmod_request_wait(), :790-866 */
+	do					/* kmod_request_wait(), :838-914 */
 	:: MAYPARK
 	   atomic {
 		/*
 		 * Asleep (see below), the caller goes on once woken, killed,
 		 * or out of time; ___wait_event() tests the condition first,
 		 * then the signal.  Returning from the wait and taking the
-		 * lock again (:860) are one step here: whatever happens in
+		 * lock again (:908) are one step here: whatever happens in
 		 * between could as well happen before the caller runs.
 		 */
 		!asleep[c] || dirty[c] || killed[c] || (timed[c] && tmo[c]) ->
@@ -845,12 +845,12 @@ end_idle:
 		:: else -> skip
 		fi;
 		if
-		:: res == ERESTARTSYS -> break	/* :862-865 */
+		:: res == ERESTARTSYS -> break	/* :910-913 */
 		:: else -> skip
 		fi;
 		TOUCH(r);
 		if
-		:: rstate[r] == R_DONE ->	/* :792-796 */
+		:: rstate[r] == R_DONE ->	/* :840-844 */
 			/* wait || !req->launched: only a stalled request is
 			 * done without having had a slot */
 			if
@@ -858,29 +858,29 @@ end_idle:
 			:: else -> res = OK
 			fi;
 			break
-		:: rstate[r] == R_RUNNING && !cwait[c] -> res = OK; break	/* :797-801 */
-		:: rstate[r] == R_RUNNING && cwait[c] -> skip	/* :802, no timeout */
-		:: rstate[r] == R_QUEUED && expired[r] && in_use >= L ->	/* :804-805 */
-			release_orphans(rel);	/* :806-807 */
+		:: rstate[r] == R_RUNNING && !cwait[c] -> res = OK; break	/* :845-849 */
+		:: rstate[r] == R_RUNNING && cwait[c] -> skip	/* :850, no timeout */
+		:: rstate[r] == R_QUEUED && expired[r] && in_use >= L ->	/* :852-853 */
+			release_orphans(rel);	/* :854-855 */
 			if
-			:: rel == 0 -> again = true	/* :808-813: warn, then again */
+			:: rel == 0 -> again = true	/* :856-861: warn, then again */
 			:: rel == 1 -> timed[c] = true	/* until it is old enough */
-			:: rel == 2 ->			/* :814-819, then :792-795 */
+			:: rel == 2 ->			/* :862-867, then :840-843 */
 				stalled(r); res = ETIME; rel = 0; break
 			fi;
 			rel = 0
 		:: rstate[r] == R_QUEUED && !(expired[r] && in_use >= L) ->
-			timed[c] = true		/* :826-827, :845: the deadline */
+			timed[c] = true		/* :874-875, :893: the deadline */
 		fi;
 		/*
-		 * The warning of kmod_report_slow() (:828-846) only
+		 * The warning of kmod_report_slow() (:876-894) only
 		 * unlocks and tests again; it is left out.
 		 */
 		if
 		:: again -> again = false	/* unlocked: the next pass */
 		:: else ->
 			/*
-			 * :854-859: read req->state, unlock, and
+			 * :902-907: read req->state, unlock, and
 			 * wait_event_killable_timeout(): on req->wq, then the
 			 * condition (the state changed), the signal, the time
 			 * left, then schedule().  Taken as one step with the
@@ -896,7 +896,7 @@ end_idle:
 	od;
 	MAYPARK
 	/*
-	 * kmod_request_leave(), :1003, :426-429: req->callers-- in one locked
+	 * kmod_request_leave(), :1052, :474-477: req->callers-- in one locked
 	 * section, kmod_request_put() in the next.  Taken as one step unless
 	 * the put frees a queued request: in between, only a claim of that
 	 * request (a slot freed meanwhile) would see anything the step does
@@ -905,20 +905,20 @@ end_idle:
 	 */
 	atomic {
 		TOUCH(r);
-		ncallers[r]--;			/* :427 */
+		ncallers[r]--;			/* :475 */
 		inreq[c] = false;
 		again = (rstate[r] == R_QUEUED && users[r] == 1);
 		if
-		:: !again -> put(r)		/* :429 */
+		:: !again -> put(r)		/* :477 */
 		:: else -> skip
 		fi
 	}
 	if
-	:: again -> again = false; put(r)	/* :429, the last reference */
+	:: again -> again = false; put(r)	/* :477, the last reference */
 	:: else -> skip
 	fi;
 leave:
-	atomic {				/* usermodehelper_wait_end(), :1180 */
+	atomic {				/* usermodehelper_wait_end(), :1229 */
 		if
 		:: nested[c] && IN_CHAIN(c) && res == OK -> loop_ok = true
 		:: else -> skip
@@ -1459,17 +1459,17 @@ out:
 
 /*
  * Abstract time.  A tick: a whole stall period passes.  Queued requests
- * then have waited their period (kmod_stall_deadline(), V2 :565, V1 :394,
+ * then have waited their period (kmod_stall_deadline(), V2 :613, V1 :394,
  * measures it from the last time the queue moved, and moved() resets
  * it), and every timed sleep of a queued caller expires.  SEM:
  * down_timeout()'s 5 s are counted from the start of the wait, and
  * nothing resets them.  V2: every running request has had its slot for
- * one more period (its age, req->started_at, :657), counted up to
+ * one more period (its age, req->started_at, :705), counted up to
  * ORPHAN_PERIODS, beyond which kmod_release_orphans() sees no difference.
  *
  * Time only matters while requests wait and every slot is taken: with a
  * slot free the queue moves at the next claim (which resets the period)
- * and no request may stall (V2 :805, V1 :471), so the clock ticks only
+ * and no request may stall (V2 :853, V1 :471), so the clock ticks only
  * then.  A timed sleep that would expire with a slot free only makes its
  * caller test again and sleep again; leaving it out removes no outcome.
  *
@@ -1477,7 +1477,7 @@ out:
  * the model is at most the time it has really had its slot: the model
  * releases a modprobe no earlier than the C, and where the C releases at
  * once, the model's caller waits for more ticks first (kmod_release_
- * orphans() returning the time left, :658-662), which only set what the
+ * orphans() returning the time left, :706-710), which only set what the
  * release's handover resets (moved()).  -DAGEIDLE lets the clock tick,
  * for the ages alone, also while no request waits.
  */
