@@ -24,8 +24,9 @@ SRC=$variant "$ROOT/scripts/kunit.sh" --arch um "${suites[@]}" >/dev/null 2>&1
 json=$(kunit_json um "$variant" "$(kunit_name "${suites[@]}")")
 [[ -s $json ]] ||
 	die "FAIL: the unpatched run gave no results (log: $(kunit_log um "$variant" "$(kunit_name "${suites[@]}")"))"
-got=$(python3 "$ROOT/scripts/kunit-compare.py" --failed "$json" | sort) ||
+failed=$(python3 "$ROOT/scripts/kunit-compare.py" --failed "$json") ||
 	die "FAIL: the results of the unpatched run could not be read ($json)"
+got=$(sort <<<"$failed" | sed '/^$/d')
 msg "suites ${suites[*]} on the unpatched code, failing as expected:"
 printf '%s\n' "${got:-(none)}" | sed 's/^/  - /' >&2
 # With a run of the series there too (make check's kunit-um, make demo),

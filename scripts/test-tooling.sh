@@ -31,7 +31,10 @@
 #   bench-quick   with the storms of kmod's modprobe stopped at 200
 #                 callers (bench.sh --quick), bench-report.py judges the
 #                 targets of 200 callers, not of 2000 it has no data for,
-#                 and leaves the rows past 200 out of its tables.
+#                 and leaves the rows past 200 out of its tables; a ratio
+#                 target is judged only with three boots of each kernel;
+#                 the table of the throttle's lock comes from lockstat
+#                 boots, and only with them.
 #   clone-module  boot/clone-module.py renames every copy in each place
 #                 the name occurs, keeps the size, and refuses a module
 #                 without its name in .modinfo.
@@ -294,6 +297,11 @@ for k in base series; do
 		cp "$TMP/qboot/$k-bench-1.log" "$TMP/qboot3/$k-bench-$i.log"
 	done
 	cp "$TMP/qboot/$k-bench-real-1.log" "$TMP/qboot3/"
+	# A lockstat boot (make bench): its lock table, with the ratio.
+	hold=1000
+	[[ $k == series ]] && hold=20000
+	printf 'BOOT-TEST-BEGIN lockstat\n# RESULT kernel release=test-%s cpus=2\n# RESULT lock_hold lock=x acq_per_request_2000=2 hold_ns_per_request_2000=%s hold_max_ns_2000=9\nok 1 lock_hold\n' \
+		"$k" "$hold" >"$TMP/qboot3/$k-lockstat-1.log"
 done
 python3 "$ROOT/scripts/bench-report.py" "$TMP/qboot3" "$TMP/quick3" >"$TMP/quick3.out" 2>&1
 q3_rc=$?
@@ -302,8 +310,11 @@ if grep -q '^| kmod modprobe runs, 200 callers of one real module | 1 | 200 | 1 
 	! grep -q '2000 callers of\|^| 600 callers' "$TMP/quick.out" &&
 	grep -qF '| 1000 | 1100 | 1.100 | not judged (1 boot; make bench judges it) |' "$TMP/quick.out" &&
 	grep -qF '| 1000 (1000–1000) | 1100 (1100–1100) | 1.100 | NO |' "$TMP/quick3.out" && ((q3_rc == 1)) &&
+	grep -qF '| 2000 callers of distinct modules at once (stand-in modprobe, 200 ms) | 1000 | 20000 | 20.000 | 2 | 2 |' "$TMP/quick3/results.md" &&
+	grep -qF '1 and 1 of the CONFIG_LOCK_STAT kernels' "$TMP/quick3/results.md" &&
+	! grep -q "throttle's lock" "$TMP/quick/results.md" &&
 	grep -qF 'make demo (quick)' "$TMP/quick.out"; then
-	result 1 "bench-quick: storms up to 200 callers: targets of 200, no rows past it; a ratio of one boot not judged, of three judged (NO)"
+	result 1 "bench-quick: storms up to 200 callers: targets of 200, no rows past it; a ratio of one boot not judged, of three judged (NO); the lock table only with lockstat boots"
 else
 	result 0 "bench-quick: $(grep -m3 'real module' "$TMP/quick.out" | tr '\n' ' ')"
 fi
