@@ -21,7 +21,7 @@ no_args "$@"
 T0=$(date +%s)
 # Measured from a fresh clone with an empty ccache, two cores (testing.md,
 # "Timing"); with everything built, a run is the quick benchmark's boots.
-COLD_MINUTES=27
+COLD_MINUTES=26
 if [[ ! -d $BUILD/kunit-um-check ]]; then
 	info "first run: three kernels to build, about $COLD_MINUTES minutes in all on two cores with an empty ccache (less with more cores or a warm one)"
 fi
