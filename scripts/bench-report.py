@@ -256,11 +256,17 @@ def cells(runs: Dict[str, List[Run]], key: str, ratio: bool) -> List[str]:
 Column = Tuple[str, str, bool]
 
 
+def dotted(prefix: str, fig: str) -> str:
+    """The figure FIG of scenario or storm PREFIX: "real_same_50.wall_ms"."""
+    return f"{prefix}.{fig}"
+
+
 def figure_table(runs: Dict[str, List[Run]], rows: List[Tuple[str, str]],
-                 columns: List[Column]) -> Optional[str]:
+                 columns: List[Column],
+                 key_of: Callable[[str, str], str] = dotted) -> Optional[str]:
     """A Markdown table: one row per (label, figure prefix), for each column
-    the unpatched and patched spread (and ratio), rows without data left
-    out; None if no row has data."""
+    the unpatched and patched spread (and ratio) of key_of(prefix, column
+    figure), rows without data left out; None if no row has data."""
     head = ["case"]
     for _, name, ratio in columns:
         head += [f"{name}: unpatched", "patched"] + (["ratio"] if ratio else [])
@@ -269,7 +275,7 @@ def figure_table(runs: Dict[str, List[Run]], rows: List[Tuple[str, str]],
     for label, prefix in rows:
         row, here = [label], False
         for fig, _, ratio in columns:
-            key = f"{prefix}.{fig}"
+            key = key_of(prefix, fig)
             here |= any(key in r.figures for k in KERNELS for r in runs[k])
             row += cells(runs, key, ratio)
         # A quick run has no rows past its largest N: leave them out.
@@ -359,21 +365,8 @@ def lock_table(runs: Dict[str, List[Run]]) -> Optional[str]:
             for n in REAL_NS]
     rows += [("200 sequential requests, caller with no extra ancestors", "depth0"),
              ("200 sequential requests, caller 1000 processes deep", "depth1000")]
-    head = ["case"]
-    for _, name, ratio in LOCK_COLUMNS:
-        head += [f"{name}: unpatched", "patched"] + (["ratio"] if ratio else [])
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    found = False
-    for label, tag in rows:
-        keys = [f"lock_hold.{fig}_{tag}" for fig, _, _ in LOCK_COLUMNS]
-        if not any(key in r.figures for key in keys for k in KERNELS for r in runs[k]):
-            continue
-        found = True
-        row = [label]
-        for key, (_, _, ratio) in zip(keys, LOCK_COLUMNS):
-            row += cells(runs, key, ratio)
-        lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines) + "\n" if found else None
+    return figure_table(runs, rows, LOCK_COLUMNS,
+                        key_of=lambda tag, fig: f"lock_hold.{fig}_{tag}")
 
 
 def plot_real(runs: Dict[str, List[Run]], path: str) -> bool:

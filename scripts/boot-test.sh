@@ -385,7 +385,7 @@ boot() {
 # Each is parsed by SRC's kunit.py into its JSON: every suite under kunit/
 # must be there, with every case passed and none skipped.
 check_kunit() {
-	local log=$1 k=$2 src=$3 out suite bad=0 cfg verdict
+	local log=$1 k=$2 src=$3 out suite bad=0 cfg verdict passed
 	for cfg in $(cd "$ROOT/kunit" && grep -ho '^CONFIG_[A-Z_]*KUNIT_TEST' ./*/.kunitconfig); do
 		grep -q "^${cfg}=y" "$(odir_of "$k")/.config" ||
 			{ msg "FAIL: $k: $cfg is not built in"; bad=1; }
@@ -396,13 +396,10 @@ check_kunit() {
 		tr -d '\r' <"$log" | awk -v s="$suite" '$0 == "# KUNIT-SUITE-BEGIN " s { on = 1; next }
 			/^# KUNIT-SUITE-END/ { on = 0 } on' |
 			python3 "$src/tools/testing/kunit/kunit.py" parse --json="$out.json" >"$out" 2>&1
-		if ! verdict=$(python3 "$ROOT/scripts/kunit-compare.py" --check "$out.json" 2>&1); then
-			msg "  [kunit $suite] $verdict"
-			msg "FAIL: $k: KUnit suite $suite at boot: failures, skips or no results (parsed: $out)"
-			bad=1
-		else
-			msg "  [kunit $suite] $verdict"
-		fi
+		passed=1
+		verdict=$(python3 "$ROOT/scripts/kunit-compare.py" --check "$out.json" 2>&1) || passed=0
+		msg "  [kunit $suite] $verdict"
+		((passed)) || { msg "FAIL: $k: KUnit suite $suite at boot: failures, skips or no results (parsed: $out)"; bad=1; }
 	done
 	return $bad
 }
