@@ -38,7 +38,7 @@
 # to Documentation/bench/ and its plots to Documentation/img/, and rewrites
 # the benchmark's tables in README.md and Documentation/results.md from
 # that JSON (scripts/bench-docs.py), for a commit.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 
 USAGE="bench.sh [--runs N] [--sweep] | bench.sh --quick | bench.sh --publish"
 runs=${RUNS:-3}

@@ -10,7 +10,7 @@
 # boot tests, so nothing is built that they do not build.
 #
 #   boot-plant.sh [small|debug]...   the flavours to plant in (both if none)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 flavours=("$@")
 ((${#flavours[@]})) || flavours=(small debug)
 for flavour in "${flavours[@]}"; do

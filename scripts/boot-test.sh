@@ -23,7 +23,7 @@
 # --tag: a word added to the log names (<kernel><sfx>-NAME-<run>.log), so
 # that a special run does not replace the logs of the usual one.
 #
-# Flavours (config fragments merged onto tinyconfig by scripts/kconfig.sh):
+# Flavours (config fragments merged onto tinyconfig by scripts/lib/kconfig.sh):
 #   small  configs/check.config, the config of the series checks: the storm,
 #          kill, nowait, modprobe_path and module-loads-module scenarios.
 #   debug  configs/check.config + kselftest.config + debug.config: KASAN,
@@ -70,7 +70,7 @@
 # each named with the scenario it happened in, and on a scenario that
 # failed on the patched kernel (and, with --expect-unpatched, a verdict of
 # the unpatched kernel other than the listed one).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 
 kernels="base series"
 flavour=small
@@ -206,7 +206,7 @@ build_kernel() {
 	need_cmd depmod kmod
 	t0=$(date +%s)
 	info "boot-test: building the $k kernel ($flavour) in $odir (first build: 7 to 20 minutes)"
-	SRC=$src "$ROOT/scripts/kconfig.sh" "$mode" "$odir" "${FRAGS[@]}" >&2 ||
+	SRC=$src "$ROOT/scripts/lib/kconfig.sh" "$mode" "$odir" "${FRAGS[@]}" >&2 ||
 		die "configuration of the $k kernel failed"
 	heartbeat_start "$odir" "the $k kernel ($flavour)"
 	SRC=$src kmake "$odir" LOCALVERSION="-kmod-$k" bzImage modules >"$log" 2>&1

@@ -41,7 +41,7 @@
 # tip, also fail on options of the fragment that no Kconfig file defines;
 # STRICT_CONFIG=0 only warns about those, for a series that does not add
 # them yet; options that exist but got lost always fail).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 
 # CHECK_WT, CHECK_OUT, CHECK_STATE: another worktree, build directory and
 # state file, for checks of another tree (scripts/rebase.sh).
@@ -328,7 +328,7 @@ build_step() {
 	printf '\n### %s: %s (%s)\n' "$(date +%T)" "${who##*/}" "$rev" >>"$BUILD_LOG"
 	# Under the lock here already (with_build_lock is re-entrant), so that
 	# a wait for it shows and counts.
-	locked "$step" "$ROOT/scripts/kconfig.sh" "$mode" "$OUT" "$FRAG"
+	locked "$step" "$ROOT/scripts/lib/kconfig.sh" "$mode" "$OUT" "$FRAG"
 	rc=$?
 	cat "$step" >>"$BUILD_LOG"
 	[[ $mode == --allow-missing ]] || grep -E '^kconfig: (note|warning):' "$step" >&2

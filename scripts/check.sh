@@ -10,7 +10,7 @@
 #                      the patched debug kernel, which make check leaves
 #                      out to stay within an hour on two cores (the debug
 #                      kernel alone takes about 14 minutes to build cold)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 tier=check
 [[ ${1-} == --debug ]] && tier=debug && shift
 (($# == 0)) || die "check.sh: unknown argument '$1'; usage: check.sh [--debug]"

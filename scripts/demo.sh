@@ -15,7 +15,7 @@
 # the suites under QEMU with KASAN and lockdep.  The first run here builds
 # one UML kernel and two x86_64 boot kernels; later runs reuse build/ and
 # ccache.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 no_args "$@"
 
 T0=$(date +%s)

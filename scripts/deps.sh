@@ -9,7 +9,7 @@
 #
 # linux-source-6.12 is installed at the version in scripts/base-version,
 # the one the series is made and measured on: the archive serves several.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 no_args "$@"
 
 PKGS=(

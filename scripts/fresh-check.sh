@@ -19,7 +19,7 @@
 #   FRESH_AS="root sudo"  the runs to do, in that order (default both)
 #   FRESH_KEEP=1      keep the copies (build/fresh/root, build/fresh/sudo)
 #                     after a run that passed; a failed run's is always kept
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 no_args "$@"
 
 FRESH=$BUILD/fresh

@@ -8,7 +8,7 @@
 # being listed, fails this check.  After a run of the series' suites
 # (kunit.sh --series --arch um), it also prints, result by result, what the
 # series changes.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 no_args "$@"
 
 variant=$("$ROOT/scripts/base-variant.sh") || exit 1

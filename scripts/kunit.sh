@@ -21,7 +21,7 @@
 #
 # SRC selects the kernel tree to test (default: $TREE).  Build directories
 # are build/kunit-<arch>-<tree name> and are kept between runs.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 
 USAGE="kunit.sh [--series] [--arch um|x86_64|all] [--tag NAME] [SUITE...]"
 arch=all

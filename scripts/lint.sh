@@ -21,7 +21,7 @@
 #
 # Prints each finding as "file:line:col: level: text [SCnnnn]", then a
 # line per tool, and exits non-zero when a file has findings.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 cd "$ROOT" || exit 1
 
 need_cmd shellcheck shellcheck

@@ -17,7 +17,7 @@
 #
 # Work files, trails and their replays (*.trail.txt, spin -t -p -g) are
 # in build/models/<model>-<variant>-<scenario>/.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 set -euo pipefail
 
 JOBS_MODELS=$(($(nproc) < 2 ? $(nproc) : 2))

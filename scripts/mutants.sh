@@ -19,7 +19,7 @@
 # Prints a table (mutant, what it undoes, the cases or scenarios that
 # caught it, seconds), also written to build/mutants/results.md, and exits
 # non-zero unless every mutant was caught.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 cd "$ROOT" || exit 1
 
 only=

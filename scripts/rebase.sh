@@ -38,7 +38,7 @@
 # Exit status: 0 when the series is in and the checks pass, 2 when a
 # conflict needs a hand, 1 otherwise.  To take the result into your tree:
 #   git -C $KERNEL_SRC fetch $BUILD/rebase kmod-series-rebase
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 
 RDIR=${REBASE_DIR:-$BUILD/rebase}
 RDIR=$(realpath -m "$RDIR")

@@ -7,7 +7,7 @@
 # line; the text), and patches/series, the list of the patch files in order.
 # Refuses to run while $TREE has uncommitted changes or a git am/rebase
 # underway, so that what is regenerated is what was committed.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 no_args "$@"
 
 PATCHES=$(mkdir -p "$PATCHES" && cd "$PATCHES" && pwd) || die "cannot use $PATCHES"

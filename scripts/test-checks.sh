@@ -34,7 +34,7 @@
 # "test-checks.sh CHECK..." runs only those cases.
 #
 # Prints a TAP-like line per case, then "N passed, N failed".
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 
 NEG=$BUILD/negtest
 WT=$NEG/wt

@@ -73,7 +73,7 @@
 #                 commits in patches/ (b4 on the fake tree; nothing sent).
 #
 # Prints a TAP line per case, then the plan and "N passed, N failed".
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 no_args "$@"
 
 
@@ -96,7 +96,7 @@ EOF
 # 1. killed-make
 echo 'CONFIG_TEST=y' >"$odir/.config"
 # shellcheck disable=SC2016  # expanded by the inner bash
-SRC=$fake setsid bash -c '. "$1"; kmake "$2" SLOW=1' _ "$ROOT/scripts/lib.sh" "$odir" \
+SRC=$fake setsid bash -c '. "$1"; kmake "$2" SLOW=1' _ "$ROOT/scripts/lib/lib.sh" "$odir" \
 	>"$TMP/make1.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do [[ -e $odir/tool ]] && break; sleep 0.1; done
@@ -559,7 +559,7 @@ refuses "mutants.sh with an unknown mutant" nosuchmutant -- "$S/mutants.sh" --on
 refuses "check-series.sh with an unknown check" bogus -- "$S/check-series.sh" bogus
 refuses "test-checks.sh with an unknown case" bogus -- "$S/test-checks.sh" bogus
 refuses "lint.sh with a missing file" /nonexistent -- "$S/lint.sh" /nonexistent
-refuses "kconfig.sh without a source tree" "$TMP/no-tree" -- "$S/kconfig.sh" "$TMP/od" "$ROOT/configs/check.config"
+refuses "kconfig.sh without a source tree" "$TMP/no-tree" -- "$S/lib/kconfig.sh" "$TMP/od" "$ROOT/configs/check.config"
 # Arguments to scripts that take none, or not those.
 refuses "tree.sh --bogus" --bogus TREE="$FAKE" -- "$S/tree.sh" --bogus
 for s in demo deps regen base-variant kunit-unpatched check boot-plant; do
@@ -587,22 +587,22 @@ refuses "make rebase onto a tree that is not Linux" kernel/umh.c KERNEL_SRC="$FA
 # A program that is missing, or installed where PATH does not look.
 # shellcheck disable=SC2016  # expanded by the inner bash
 refuses "a missing program" "run 'make deps'" \
-	-- bash -c '. "$1"; need_cmd kmod-no-such-program kmod-no-such-package' _ "$S/lib.sh"
+	-- bash -c '. "$1"; need_cmd kmod-no-such-program kmod-no-such-package' _ "$S/lib/lib.sh"
 # shellcheck disable=SC2016  # expanded by the inner bash
 refuses "a program off PATH whose package is installed" "although package bash is installed" \
-	-- bash -c '. "$1"; need_cmd kmod-no-such-program bash' _ "$S/lib.sh"
+	-- bash -c '. "$1"; need_cmd kmod-no-such-program bash' _ "$S/lib/lib.sh"
 # The base: a linux-source-6.12 other than the one the project records,
 # and a disk with less room than a step needs.
 refuses "another linux-source-6.12 than scripts/base-version" 0.0-other \
 	KMOD_BASE_VERSION=0.0-other -- "$S/tree.sh" --base
 # shellcheck disable=SC2016  # expanded by the inner bash
 refuses "a disk with too little room" "needs about 100000 GB" \
-	-- bash -c '. "$1"; need_space "$2" 100000 "a test"' _ "$S/lib.sh" "$TMP"
+	-- bash -c '. "$1"; need_space "$2" 100000 "a test"' _ "$S/lib/lib.sh" "$TMP"
 
 # A user's PATH on Debian lacks the sbin directories, where capsh and
 # depmod are: lib.sh adds them.
 # shellcheck disable=SC2016  # expanded by the inner bash
-found=$(env PATH=/usr/local/bin:/usr/bin:/bin bash -c '. "$1"; command -v capsh depmod' _ "$S/lib.sh" 2>&1)
+found=$(env PATH=/usr/local/bin:/usr/bin:/bin bash -c '. "$1"; command -v capsh depmod' _ "$S/lib/lib.sh" 2>&1)
 if (($(grep -c '^/.*sbin/' <<<"$found") == 2)); then
 	result 1 "sbin-path: with a user's PATH, the scripts find $(paste -sd' ' <<<"$found")"
 else

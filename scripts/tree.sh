@@ -14,7 +14,7 @@
 # The Debian base is made from the linux-source-6.12 version recorded in
 # scripts/base-version (KMOD_BASE_VERSION overrides it; "any" takes the
 # installed one), so that every machine has the base the results are for.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 
 base_only=0
 case ${1:-} in

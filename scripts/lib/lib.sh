@@ -19,7 +19,7 @@ set -o pipefail
 # as a user with sudo would not find them.
 export PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
 
-ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
 TREE=${TREE:-$BUILD/linux}
 PATCHES=${PATCHES:-$ROOT/patches}
@@ -288,7 +288,7 @@ kmake() {
 	shift
 	mark=$odir/.kmake-unfinished
 	if [[ -e $mark ]]; then
-		# The configuration stays: scripts/kconfig.sh may have written
+		# The configuration stays: scripts/lib/kconfig.sh may have written
 		# it since, and redoes it itself when it did not finish.
 		local keep=(! -name .config ! -name .config.old ! -name .kconfig-stamp)
 		n=$(find "$odir" -type f -newer "$mark" "${keep[@]}" | wc -l)
