@@ -18,43 +18,43 @@ help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 demo: deps ## the main job: the series' KUnit suites (UML), then a quick benchmark of both kernels under QEMU (one boot each, target table; RUNS=N: the full make bench)
-	@scripts/tree.sh --base
+	@scripts/series/tree.sh --base
 	@scripts/demo.sh
 
 deps: ## install the Debian packages the project needs
 	@scripts/deps.sh
 
 tree: deps ## make build/linux: the base, and patches/ applied on branch "series"
-	@scripts/tree.sh
+	@scripts/series/tree.sh
 
 regen: ## rewrite patches/ from branch "series" of build/linux
-	@scripts/regen.sh
+	@scripts/series/regen.sh
 
 check-series: deps ## check patches/: applies, checkpatch and MAINTAINERS, bisectable build, kernel-doc, Sphinx docs
-	@scripts/tree.sh --base
+	@scripts/series/tree.sh --base
 	@scripts/check-series.sh all
 
 test-checks: deps ## negative test: each check of check-series (and make rebase) fails on a broken series
-	@scripts/tree.sh --base
+	@scripts/series/tree.sh --base
 	@scripts/test-checks.sh
 
 lint: deps ## shellcheck and pyflakes on every shell and Python script of the project (seconds)
 	@scripts/lint.sh
 
 models: deps ## model-check the umh and kmod protocols with spin (models/): every property, negative models must fail, and the C lines the models cite; about a minute
-	@scripts/tree.sh --base
+	@scripts/series/tree.sh --base
 	@scripts/models.sh
 
 kunit: deps ## the KUnit suites on patches/: UML, then x86_64 QEMU with KASAN and lockdep
-	@scripts/tree.sh --base
+	@scripts/series/tree.sh --base
 	@scripts/kunit.sh --series
 
 kunit-unpatched: deps ## the KUnit suites on the unpatched code: the expected cases must fail
-	@scripts/tree.sh --base
+	@scripts/series/tree.sh --base
 	@scripts/kunit-unpatched.sh
 
 boot-test: deps ## debug kernel (KASAN, lockdep, kmemleak...) under QEMU: every scenario; BASE_ONLY=1: the unpatched kernel, which must fail the scenarios scripts/boot/fails-unpatched lists; FLAVOUR=small, ONLY=a,b, RUNS=N, PLANT=scenario
-	@scripts/tree.sh --base
+	@scripts/series/tree.sh --base
 	@scripts/boot-test.sh --flavour $(or $(FLAVOUR),debug) \
 		--kernels "$(or $(KERNELS),$(if $(BASE_ONLY),base,series))" \
 		$(if $(or $(BASE_ONLY),$(filter base,$(subst $(comma), ,$(KERNELS)))),--expect-unpatched) \
@@ -62,34 +62,34 @@ boot-test: deps ## debug kernel (KASAN, lockdep, kmemleak...) under QEMU: every 
 		$(if $(PLANT),--plant $(PLANT) --tag plant)
 
 bench: deps ## unpatched vs patched kernel, alternating boots (RUNS=3): table, JSON and plots in build/bench; SWEEP=1: scaling sweep and kmod.sh 0008/0009 at full counts on the debug kernels
-	@scripts/tree.sh --base
+	@scripts/series/tree.sh --base
 	@scripts/bench.sh $(if $(RUNS),--runs $(RUNS)) $(if $(SWEEP),--sweep)
 
 bench-docs: ## the last make bench into the documents: its JSON (Documentation/bench/), plots, and the tables of README.md and Documentation/results.md rewritten from it
 	@scripts/bench.sh --publish
 
 selftest: deps ## upstream's kmod selftest (kmod.sh, all 13 tests, full counts) on the patched debug kernel
-	@scripts/tree.sh --base
+	@scripts/series/tree.sh --base
 	@scripts/boot-test.sh --flavour debug --kernels "$(if $(BASE_ONLY),base,series)" \
 		--only kselftest --kselftest full
 
 mutants: deps ## undo each fix of the series (mutants/*.patch) on top of it: its KUnit cases or boot scenarios must fail; table in build/mutants/results.md; ONLY=name,...
-	@scripts/tree.sh --base
+	@scripts/series/tree.sh --base
 	@scripts/mutants.sh $(if $(ONLY),--only $(ONLY))
 
 outbox: deps ## b4: write the posting to build/outbox in the name of git's user.name and user.email (nothing is sent), check recipients and git-am round trip; V=2 PREV=<v1 patches dir, git range or ref>: a v2 with changelog and range-diff
-	@scripts/tree.sh --base
-	@scripts/outbox.sh $(if $(V),--version $(V)) $(if $(PREV),--prev $(PREV))
+	@scripts/series/tree.sh --base
+	@scripts/series/outbox.sh $(if $(V),--version $(V)) $(if $(PREV),--prev $(PREV))
 
 rebase: deps ## apply patches/ onto BASE of KERNEL_SRC (git am -3) in build/rebase, report conflicts by patch, run the series checks there (CONTINUE=1 after a conflict, ABORT=1; REBASE_BUILD=1, REBASE_DOCS=1)
-	@scripts/rebase.sh $(if $(CONTINUE),--continue)$(if $(ABORT),--abort)
+	@scripts/series/rebase.sh $(if $(CONTINUE),--continue)$(if $(ABORT),--abort)
 
 check: deps ## what CI runs: every check, a summary table, "N passed, N failed"
-	@scripts/tree.sh --base
+	@scripts/series/tree.sh --base
 	@scripts/check.sh
 
 check-debug: deps ## the boot tests on the patched debug kernel (KASAN, lockdep, kmemleak, debug objects, fault injection): the KUnit suites at boot, every scenario, kmod.sh at reduced counts, a planted warning; not in make check (about 20 minutes cold)
-	@scripts/tree.sh --base
+	@scripts/series/tree.sh --base
 	@scripts/check.sh --debug
 
 fresh-check: ## the README's commands on a fresh Debian 12: a debootstrap minbase root, as root and as a user with sudo (needs root and the network; FRESH_REBUILD=1: debootstrap again)

@@ -44,7 +44,7 @@
 . "$(dirname "$0")/lib/lib.sh"
 
 # CHECK_WT, CHECK_OUT, CHECK_STATE: another worktree, build directory and
-# state file, for checks of another tree (scripts/rebase.sh).
+# state file, for checks of another tree (scripts/series/rebase.sh).
 WT=${CHECK_WT:-$BUILD/check}
 OUT=${CHECK_OUT:-$BUILD/o-check}
 # The source tree of kmake and kconfig.sh.

@@ -34,7 +34,7 @@ CHECK_STAGES=(
 	"kunit-unpatched    scripts/kunit-unpatched.sh"
 	"boot-test-small    scripts/boot-test.sh --kernels base,series --flavour small --expect-unpatched"
 	"boot-plant         scripts/boot-plant.sh small"
-	"outbox             scripts/outbox.sh"
+	"outbox             scripts/series/outbox.sh"
 	"negative-tests     scripts/test-checks.sh"
 )
 DEBUG_STAGES=(

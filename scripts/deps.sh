@@ -7,7 +7,7 @@
 # Debian 12 lacks (make fresh-check tests that); make and git themselves
 # must be there before the project can be cloned (README).
 #
-# linux-source-6.12 is installed at the version in scripts/base-version,
+# linux-source-6.12 is installed at the version in scripts/series/base-version,
 # the one the series is made and measured on: the archive serves several.
 . "$(dirname "$0")/lib/lib.sh"
 no_args "$@"
@@ -56,7 +56,7 @@ info "installing: ${missing[*]}"
 "${SUDO[@]}" apt-get update -qq || die "apt-get update failed"
 
 # pin_base_source: replace linux-source-6.12 in the list by the version of
-# scripts/base-version, if the archive still has it.
+# scripts/series/base-version, if the archive still has it.
 pin_base_source() {
 	local i want have
 	for i in "${!missing[@]}"; do

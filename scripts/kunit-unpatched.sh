@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib/lib.sh"
 no_args "$@"
 
-variant=$("$ROOT/scripts/base-variant.sh") || exit 1
+variant=$("$ROOT/scripts/series/base-variant.sh") || exit 1
 mapfile -t suites < <(kunit_suites)
 want=
 for s in "${suites[@]}"; do

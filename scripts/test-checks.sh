@@ -23,7 +23,7 @@
 #   docs          the last commit that touches an .rst file under
 #                 Documentation/ gets a reference to a document that does
 #                 not exist appended to it (Sphinx must warn)
-#   rebase        scripts/rebase.sh onto a copy of base in which a line
+#   rebase        scripts/series/rebase.sh onto a copy of base in which a line
 #                 that a patch removes or changes was changed too, so that this patch, the latest one for which
 #                 such a line exists, conflicts and none before it does: it
 #                 must stop with exit status 2 and "CONFLICT: <that patch>:
@@ -275,7 +275,7 @@ rebase_case() {
 	info "negative test 'rebase': changing $file:$line of base (log: $dir/*.log)"
 	log=$dir/conflict.log
 	KERNEL_SRC=$dir/src BASE=negtest REBASE_DIR=$dir/tree REBASE_CHECKS=none \
-		"$ROOT/scripts/rebase.sh" >"$log" 2>&1
+		"$ROOT/scripts/series/rebase.sh" >"$log" 2>&1
 	rc=$?
 	if ((rc != 2)) || ! grep -q "^CONFLICT: ${last##*/}: .*$file" "$log"; then
 		tail -20 "$log" | sed 's/^/#   /'
@@ -285,7 +285,7 @@ rebase_case() {
 	grep "^CONFLICT: " "$log" | sed 's/^/#   /'
 	log=$dir/clean.log
 	KERNEL_SRC=$dir/src BASE=$BASE_REV REBASE_DIR=$dir/tree REBASE_CHECKS=none \
-		"$ROOT/scripts/rebase.sh" >"$log" 2>&1
+		"$ROOT/scripts/series/rebase.sh" >"$log" 2>&1
 	rc=$?
 	if ((rc != 0)) || grep -q '^CONFLICT: ' "$log"; then
 		tail -20 "$log" | sed 's/^/#   /'

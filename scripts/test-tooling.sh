@@ -56,7 +56,7 @@
 #   bad-input     each script refuses a wrong command line or environment
 #                 (an option without its value, an unknown argument or
 #                 name, a KERNEL_SRC or BASE that is not a kernel tree or
-#                 ref, a linux-source-6.12 other than scripts/base-version,
+#                 ref, a linux-source-6.12 other than scripts/series/base-version,
 #                 a disk with too little room, ...) within 20 s, with a
 #                 non-zero exit status and one line on stderr, "error: ..."
 #                 or "usage: ...", that names what is wrong.  One case per
@@ -476,7 +476,7 @@ make_fake_tree() {
 	git -C "$d" checkout -q --detach base || return 1
 	cp -r "$d.patches" "$d.broken"
 	sed -i 's/^ int kmod;$/ int kmod_gone;/' "$d.broken"/0002-*.patch
-	v=$(grep -v '^\s*\(#\|$\)' "$ROOT/scripts/base-version" 2>/dev/null | head -n 1)
+	v=$(grep -v '^\s*\(#\|$\)' "$ROOT/scripts/series/base-version" 2>/dev/null | head -n 1)
 	printf 'debian:%s\n' "$v" >"$d/.git/kmod-series-source"
 	mkdir -p "$d.other" && git init -q "$d.other" && printf 'not Linux\n' >"$d.other/README" &&
 		fake_commit "$d.other" "not a kernel"
@@ -532,14 +532,14 @@ S=$ROOT/scripts
 # 9. bad-input.  An option without its value (these four looped forever).
 refuses "kunit.sh --arch" --arch -- "$S/kunit.sh" --arch
 refuses "bench.sh --runs" --runs -- "$S/bench.sh" --runs
-refuses "outbox.sh --version" --version -- "$S/outbox.sh" --version
-refuses "outbox.sh --prev" --prev -- "$S/outbox.sh" --prev
+refuses "outbox.sh --version" --version -- "$S/series/outbox.sh" --version
+refuses "outbox.sh --prev" --prev -- "$S/series/outbox.sh" --prev
 refuses "models.sh -j" -j -- "$S/models.sh" -j
 refuses "mutants.sh --only ''" --only -- "$S/mutants.sh" --only ''
 refuses "boot-report.py --suffix" --suffix -- python3 "$S/boot-report.py" "$TMP" --suffix
 # Values and names that are not what the script takes.
 refuses "bench.sh --runs 2x" 2x -- "$S/bench.sh" --runs 2x
-refuses "outbox.sh --prev without --version" --prev -- "$S/outbox.sh" --prev v1
+refuses "outbox.sh --prev without --version" --prev -- "$S/series/outbox.sh" --prev v1
 refuses "kunit.sh with an unknown suite" nosuch -- "$S/kunit.sh" --arch um nosuch
 refuses "JOBS=abc" JOBS JOBS=abc -- "$S/check-series.sh" tip
 refuses "PATCHES that does not exist" /nonexistent PATCHES=/nonexistent -- "$S/check-series.sh" apply
@@ -561,9 +561,9 @@ refuses "test-checks.sh with an unknown case" bogus -- "$S/test-checks.sh" bogus
 refuses "lint.sh with a missing file" /nonexistent -- "$S/lint.sh" /nonexistent
 refuses "kconfig.sh without a source tree" "$TMP/no-tree" -- "$S/lib/kconfig.sh" "$TMP/od" "$ROOT/configs/check.config"
 # Arguments to scripts that take none, or not those.
-refuses "tree.sh --bogus" --bogus TREE="$FAKE" -- "$S/tree.sh" --bogus
-for s in demo deps regen base-variant kunit-unpatched check boot-plant; do
-	refuses "$s.sh with an argument" extra TREE="$FAKE" -- "$S/$s.sh" extra
+refuses "tree.sh --bogus" --bogus TREE="$FAKE" -- "$S/series/tree.sh" --bogus
+for s in demo deps series/regen series/base-variant kunit-unpatched check boot-plant; do
+	refuses "${s##*/}.sh with an argument" extra TREE="$FAKE" -- "$S/$s.sh" extra
 done
 refuses "check.sh --debug with another argument" extra TREE="$FAKE" -- "$S/check.sh" --debug extra
 refuses "boot-plant.sh with an unknown flavour" kcsan TREE="$FAKE" -- "$S/boot-plant.sh" kcsan
@@ -574,16 +574,16 @@ cp -r "$ROOT/kunit" "$TMP/stale-root/"
 sed -i 's/^+static bool umh_disabled(void)$/+static bool umh_disabled_old(void)/' \
 	"$TMP/stale-root/kunit/base-variant-umh-seams.patch"
 refuses "base-variant.sh with a stale shim" base-variant-umh-seams.patch \
-	ROOT="$TMP/stale-root" PATCHES="$ROOT/patches" TREE="$FAKE" -- "$S/base-variant.sh"
+	ROOT="$TMP/stale-root" PATCHES="$ROOT/patches" TREE="$FAKE" -- "$S/series/base-variant.sh"
 refuses "fresh-check.sh --bogus" --bogus -- "$S/fresh-check.sh" --bogus
-refuses "rebase.sh --bogus" --bogus -- "$S/rebase.sh" --bogus
+refuses "rebase.sh --bogus" --bogus -- "$S/series/rebase.sh" --bogus
 # A KERNEL_SRC or BASE that is wrong.
-refuses "KERNEL_SRC that does not exist" /nonexistent KERNEL_SRC=/nonexistent -- "$S/tree.sh" --base
-refuses "KERNEL_SRC that is no git tree" "$TMP/home" KERNEL_SRC="$TMP/home" -- "$S/tree.sh" --base
-refuses "KERNEL_SRC that is not Linux" kernel/umh.c KERNEL_SRC="$FAKE.other" -- "$S/tree.sh" --base
-refuses "BASE that is not a ref" nosuchref KERNEL_SRC="$FAKE" BASE=nosuchref -- "$S/tree.sh" --base
-refuses "BASE without KERNEL_SRC" KERNEL_SRC TREE="$FAKE" BASE=v6.13 -- "$S/tree.sh" --base
-refuses "make rebase onto a tree that is not Linux" kernel/umh.c KERNEL_SRC="$FAKE.other" -- "$S/rebase.sh"
+refuses "KERNEL_SRC that does not exist" /nonexistent KERNEL_SRC=/nonexistent -- "$S/series/tree.sh" --base
+refuses "KERNEL_SRC that is no git tree" "$TMP/home" KERNEL_SRC="$TMP/home" -- "$S/series/tree.sh" --base
+refuses "KERNEL_SRC that is not Linux" kernel/umh.c KERNEL_SRC="$FAKE.other" -- "$S/series/tree.sh" --base
+refuses "BASE that is not a ref" nosuchref KERNEL_SRC="$FAKE" BASE=nosuchref -- "$S/series/tree.sh" --base
+refuses "BASE without KERNEL_SRC" KERNEL_SRC TREE="$FAKE" BASE=v6.13 -- "$S/series/tree.sh" --base
+refuses "make rebase onto a tree that is not Linux" kernel/umh.c KERNEL_SRC="$FAKE.other" -- "$S/series/rebase.sh"
 # A program that is missing, or installed where PATH does not look.
 # shellcheck disable=SC2016  # expanded by the inner bash
 refuses "a missing program" "run 'make deps'" \
@@ -593,8 +593,8 @@ refuses "a program off PATH whose package is installed" "although package bash i
 	-- bash -c '. "$1"; need_cmd kmod-no-such-program bash' _ "$S/lib/lib.sh"
 # The base: a linux-source-6.12 other than the one the project records,
 # and a disk with less room than a step needs.
-refuses "another linux-source-6.12 than scripts/base-version" 0.0-other \
-	KMOD_BASE_VERSION=0.0-other -- "$S/tree.sh" --base
+refuses "another linux-source-6.12 than scripts/series/base-version" 0.0-other \
+	KMOD_BASE_VERSION=0.0-other -- "$S/series/tree.sh" --base
 # shellcheck disable=SC2016  # expanded by the inner bash
 refuses "a disk with too little room" "needs about 100000 GB" \
 	-- bash -c '. "$1"; need_space "$2" 100000 "a test"' _ "$S/lib/lib.sh" "$TMP"
@@ -629,16 +629,16 @@ shows_apply_error() {
 }
 shows_apply_error "kunit.sh --series" "$S/kunit.sh" --series --arch um
 shows_apply_error "demo.sh" "$S/demo.sh"
-shows_apply_error "outbox.sh" "$S/outbox.sh"
+shows_apply_error "outbox.sh" "$S/series/outbox.sh"
 shows_apply_error "mutants.sh" "$S/mutants.sh"
 
 # 11. outbox-identity: no posting without an identity; with one, every patch
 # is From: and Signed-off-by: it, and no longer the commits' author's.
 refuses "outbox-identity: outbox.sh without git user.name and user.email" user.name \
-	TREE="$FAKE" -- "$S/outbox.sh"
+	TREE="$FAKE" -- "$S/series/outbox.sh"
 run_case TREE="$FAKE" GIT_CONFIG_COUNT=2 \
 	GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="Pat Poster" \
-	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=pat@example.org -- "$S/outbox.sh"
+	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=pat@example.org -- "$S/series/outbox.sh"
 rc=$?
 mapfile -t mails < <(find "$TMP/case-build/outbox" -name '*.eml' 2>/dev/null | sort)
 why=

@@ -109,7 +109,7 @@ check_kernel_src() {
 # --- The base and the disk ----------------------------------------------
 
 # The Debian linux-source-6.12 version the series is made and measured on,
-# from scripts/base-version.  KMOD_BASE_VERSION=<version> expects another
+# from scripts/series/base-version.  KMOD_BASE_VERSION=<version> expects another
 # one; KMOD_BASE_VERSION=any takes whatever version is installed.
 base_version() {
 	if [[ -n ${KMOD_BASE_VERSION:-} ]]; then
@@ -117,13 +117,13 @@ base_version() {
 		return 0
 	fi
 	local v
-	v=$(grep -v '^\s*\(#\|$\)' "$ROOT/scripts/base-version" 2>/dev/null | head -n 1)
-	[[ -n $v ]] || die "$ROOT/scripts/base-version names no version"
+	v=$(grep -v '^\s*\(#\|$\)' "$ROOT/scripts/series/base-version" 2>/dev/null | head -n 1)
+	[[ -n $v ]] || die "$ROOT/scripts/series/base-version names no version"
 	printf '%s\n' "$v"
 }
 # base_version_from: where base_version took it from, for messages.
 base_version_from() {
-	if [[ -n ${KMOD_BASE_VERSION:-} ]]; then echo KMOD_BASE_VERSION; else echo scripts/base-version; fi
+	if [[ -n ${KMOD_BASE_VERSION:-} ]]; then echo KMOD_BASE_VERSION; else echo scripts/series/base-version; fi
 }
 
 # Disk space (README, "The base"), in GB.  Measured on this project's

@@ -38,7 +38,7 @@
 # Exit status: 0 when the series is in and the checks pass, 2 when a
 # conflict needs a hand, 1 otherwise.  To take the result into your tree:
 #   git -C $KERNEL_SRC fetch $BUILD/rebase kmod-series-rebase
-. "$(dirname "$0")/lib/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 RDIR=${REBASE_DIR:-$BUILD/rebase}
 RDIR=$(realpath -m "$RDIR")
@@ -148,7 +148,7 @@ apply_rest() {
 		msg "The series stops at patch $((i + 1)) of ${#PATCH_FILES[@]}. Resolve the conflict in $RDIR,"
 		msg "\"git add\" the files (\"git rm\" those to delete), then run"
 		msg "    make rebase CONTINUE=1 KERNEL_SRC=$SRC${BASE:+ BASE=$BASE}"
-		msg "(or scripts/rebase.sh --continue); \"scripts/rebase.sh --abort\" gives up."
+		msg "(or scripts/series/rebase.sh --continue); \"scripts/series/rebase.sh --abort\" gives up."
 		return 2
 	done
 	return 0
@@ -242,7 +242,7 @@ for f in cover.txt changelog.txt; do
 	[[ -f $RDIR/.git/$MARK-input/$f ]] && cp "$RDIR/.git/$MARK-input/$f" "$RPATCHES/"
 done
 [[ -f $RPATCHES/cover.txt ]] || die "the series has no cover.txt"
-env "${CHECK_ENV[@]}" SERIES_BRANCH="$RBRANCH" "$ROOT/scripts/regen.sh" >/dev/null 2>&1 ||
+env "${CHECK_ENV[@]}" SERIES_BRANCH="$RBRANCH" "$ROOT/scripts/series/regen.sh" >/dev/null 2>&1 ||
 	die "regenerating the patches from $RBRANCH failed"
 info "the rebased patches: $RPATCHES"
 stage_done

@@ -12,9 +12,9 @@
 # clone of that repository and "base" is BASE (default: its HEAD).
 #
 # The Debian base is made from the linux-source-6.12 version recorded in
-# scripts/base-version (KMOD_BASE_VERSION overrides it; "any" takes the
+# scripts/series/base-version (KMOD_BASE_VERSION overrides it; "any" takes the
 # installed one), so that every machine has the base the results are for.
-. "$(dirname "$0")/lib/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 base_only=0
 case ${1:-} in
@@ -29,7 +29,7 @@ elif [[ -n ${BASE:-} ]]; then
 fi
 
 # debian_version: the version of linux-source-6.12 the base is to be made
-# from: that of scripts/base-version, or the installed one with
+# from: that of scripts/series/base-version, or the installed one with
 # KMOD_BASE_VERSION=any.
 debian_version() {
 	local want

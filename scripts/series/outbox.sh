@@ -33,7 +33,7 @@
 # copy of patches/ from the tag of the last posting), or a git range
 # A..B of $TREE, or a git ref of $TREE (the range base..REF).  Step 3
 # also checks the subjects, the changelog and the range-diff in the emails.
-. "$(dirname "$0")/lib/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 SRCDIR=$BUILD/outbox-src
 OUT=$BUILD/outbox

@@ -3,7 +3,7 @@
 # Make build/base-variant: the base plus only the patches listed in
 # kunit/base-variant (the KUnit seams and the tests), so that the new
 # suites can run against the unpatched code.  Prints the worktree path.
-. "$(dirname "$0")/lib/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 no_args "$@"
 
 WT=${WT:-$BUILD/base-variant}
