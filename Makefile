@@ -32,18 +32,18 @@ regen: ## rewrite patches/ from branch "series" of build/linux
 
 check-series: deps ## check patches/: applies, checkpatch and MAINTAINERS, bisectable build, kernel-doc, Sphinx docs
 	@scripts/series/tree.sh --base
-	@scripts/check-series.sh all
+	@scripts/checks/check-series.sh all
 
 test-checks: deps ## negative test: each check of check-series (and make rebase) fails on a broken series
 	@scripts/series/tree.sh --base
-	@scripts/test-checks.sh
+	@scripts/checks/test-checks.sh
 
 lint: deps ## shellcheck and pyflakes on every shell and Python script of the project (seconds)
-	@scripts/lint.sh
+	@scripts/checks/lint.sh
 
 models: deps ## model-check the umh and kmod protocols with spin (models/): every property, negative models must fail, and the C lines the models cite; about a minute
 	@scripts/series/tree.sh --base
-	@scripts/models.sh
+	@scripts/checks/models.sh
 
 kunit: deps ## the KUnit suites on patches/: UML, then x86_64 QEMU with KASAN and lockdep
 	@scripts/series/tree.sh --base
@@ -75,7 +75,7 @@ selftest: deps ## upstream's kmod selftest (kmod.sh, all 13 tests, full counts) 
 
 mutants: deps ## undo each fix of the series (mutants/*.patch) on top of it: its KUnit cases or boot scenarios must fail; table in build/mutants/results.md; ONLY=name,...
 	@scripts/series/tree.sh --base
-	@scripts/mutants.sh $(if $(ONLY),--only $(ONLY))
+	@scripts/checks/mutants.sh $(if $(ONLY),--only $(ONLY))
 
 outbox: deps ## b4: write the posting to build/outbox in the name of git's user.name and user.email (nothing is sent), check recipients and git-am round trip; V=2 PREV=<v1 patches dir, git range or ref>: a v2 with changelog and range-diff
 	@scripts/series/tree.sh --base

@@ -12,7 +12,7 @@
 # that scripts/boot/fails-unpatched lists for the flavour, and pass the
 # others (regression guards); without it, its verdicts are only reported.
 # --series-src DIR: the "series" kernel is built from the worktree DIR,
-# as it is, into DIR/../o-<name of DIR>[-debug] (scripts/mutants.sh boots
+# as it is, into DIR/../o-<name of DIR>[-debug] (scripts/checks/mutants.sh boots
 # its mutants so; DIR is best named "check", for ccache).
 # --plant: the negative test of the report scan: a test module WARNs while
 # SCENARIO runs, and the run passes only if every boot fails for that
@@ -41,7 +41,7 @@
 #          under the throttle's lock (scenario lock_hold).
 # Both kernels of a flavour differ only by the series and their
 # LOCALVERSION (-kmod-base, -kmod-series).  "series" is base plus patches/ as
-# committed, built from the worktree of scripts/check-series.sh
+# committed, built from the worktree of scripts/checks/check-series.sh
 # (build/check); the small one reuses its build directory (build/o-check).
 # "base" is built from a worktree at the tag base (build/boot/base/check).
 # Build directories (kept, incremental): build/o-check{,-debug} for the
@@ -171,7 +171,7 @@ source_of() {
 			return
 		fi
 		# check-series.sh leaves its worktree at the tip of the series.
-		"$ROOT/scripts/check-series.sh" tip >&2 || die "patches/ does not apply"
+		"$ROOT/scripts/checks/check-series.sh" tip >&2 || die "patches/ does not apply"
 		echo "$BUILD/check"
 		;;
 	*) die "unknown kernel $1 (base or series)" ;;

@@ -22,20 +22,20 @@ cd "$ROOT" || exit 1
 # lockdep, debug objects, 2 CPUs), where boot-test-debug parses them.
 # "make kunit" also runs them with kunit.py on x86_64 with KASAN.
 CHECK_STAGES=(
-	"series-apply       scripts/check-series.sh apply"
-	"lint               scripts/lint.sh"
-	"tooling            scripts/test-tooling.sh"
-	"models             scripts/models.sh"
-	"series-checkpatch  scripts/check-series.sh checkpatch"
-	"series-build       scripts/check-series.sh build"
-	"series-kernel-doc  scripts/check-series.sh kernel-doc"
-	"series-docs        scripts/check-series.sh docs"
+	"series-apply       scripts/checks/check-series.sh apply"
+	"lint               scripts/checks/lint.sh"
+	"tooling            scripts/checks/test-tooling.sh"
+	"models             scripts/checks/models.sh"
+	"series-checkpatch  scripts/checks/check-series.sh checkpatch"
+	"series-build       scripts/checks/check-series.sh build"
+	"series-kernel-doc  scripts/checks/check-series.sh kernel-doc"
+	"series-docs        scripts/checks/check-series.sh docs"
 	"kunit-um           scripts/kunit.sh --series --arch um"
 	"kunit-unpatched    scripts/kunit-unpatched.sh"
 	"boot-test-small    scripts/boot-test.sh --kernels base,series --flavour small --expect-unpatched"
 	"boot-plant         scripts/boot-plant.sh small"
 	"outbox             scripts/series/outbox.sh"
-	"negative-tests     scripts/test-checks.sh"
+	"negative-tests     scripts/checks/test-checks.sh"
 )
 DEBUG_STAGES=(
 	"boot-test-debug    scripts/boot-test.sh --kernels series --flavour debug"

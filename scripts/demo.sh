@@ -26,7 +26,7 @@ if [[ ! -d $BUILD/kunit-um-check ]]; then
 	info "first run: three kernels to build, about $COLD_MINUTES minutes in all on two cores with an empty ccache (less with more cores or a warm one)"
 fi
 stage "apply patches/ onto the base (build/check)"
-"$ROOT/scripts/check-series.sh" tip >&2 || die "the series does not apply (the reason is above)"
+"$ROOT/scripts/checks/check-series.sh" tip >&2 || die "the series does not apply (the reason is above)"
 stage_done
 
 mapfile -t suites < <(kunit_suites)

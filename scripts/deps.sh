@@ -30,9 +30,9 @@ PKGS=(
 	# "make htmldocs" always runs tools/net/ynl/ynl-gen-rst.py, which
 	# imports yaml
 	python3-sphinx python3-yaml
-	# the protocol models (scripts/models.sh)
+	# the protocol models (scripts/checks/models.sh)
 	spin
-	# the lint stage (scripts/lint.sh)
+	# the lint stage (scripts/checks/lint.sh)
 	shellcheck pyflakes3
 )
 

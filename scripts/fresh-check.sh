@@ -39,9 +39,9 @@ FRESH_STEPS=(
 	"make help"
 	"make lint"
 	"make tree"
-	"scripts/test-tooling.sh"
-	"scripts/check-series.sh apply checkpatch kernel-doc docs"
-	"scripts/test-checks.sh apply checkpatch kernel-doc maintainers docs rebase"
+	"scripts/checks/test-tooling.sh"
+	"scripts/checks/check-series.sh apply checkpatch kernel-doc docs"
+	"scripts/checks/test-checks.sh apply checkpatch kernel-doc maintainers docs rebase"
 )
 
 # readme_says: every command of FRESH_STEPS (and the prerequisites lines)

@@ -6,10 +6,10 @@
 #
 # --tag NAME keeps the build directory and the log of this run apart
 # (build/kunit-<arch>-<tree>-NAME, kunit-<arch>-<tree>-<suites>-NAME.log):
-# scripts/mutants.sh tests its mutants so, never in the build directory of
+# scripts/checks/mutants.sh tests its mutants so, never in the build directory of
 # the series.
 # --series tests patches/ as committed: it applies them in build/check
-# (scripts/check-series.sh tip) and tests that tree.
+# (scripts/checks/check-series.sh tip) and tests that tree.
 # SUITE is a directory under kunit/ holding a .kunitconfig (default: all).
 # All the suites of one architecture run in one kernel: one build, one
 # boot, one log (build/logs/kunit-<arch>-<tree>-<suite+suite>.log).
@@ -54,7 +54,7 @@ for s in "${suites[@]}"; do
 done
 
 if ((series)); then
-	"$ROOT/scripts/check-series.sh" tip >&2 || die "patches/ does not apply (the reason is above)"
+	"$ROOT/scripts/checks/check-series.sh" tip >&2 || die "patches/ does not apply (the reason is above)"
 	SRC=$BUILD/check
 fi
 SRC=${SRC:-$TREE}

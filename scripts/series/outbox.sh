@@ -124,7 +124,7 @@ prev_range() {
 }
 
 stage "outbox: apply patches/ and enroll the series with b4 prep"
-"$ROOT/scripts/check-series.sh" tip >&2 || die "patches/ does not apply (the reason is above)"
+"$ROOT/scripts/checks/check-series.sh" tip >&2 || die "patches/ does not apply (the reason is above)"
 tip=$(git -C "$BUILD/check" rev-parse HEAD)
 rm -rf "$SRCDIR" "$OUT" "$AMDIR"
 git clone -q --shared --no-checkout "$TREE" "$SRCDIR" || die "clone failed"

@@ -263,7 +263,7 @@ if [[ ! -e $RDIR-check ]]; then
 fi
 git -C "$RDIR-check" sparse-checkout disable >/dev/null 2>&1 ||
 	die "could not make $RDIR-check a full checkout"
-env "${CHECK_ENV[@]}" "$ROOT/scripts/check-series.sh" "${checks[@]}"
+env "${CHECK_ENV[@]}" "$ROOT/scripts/checks/check-series.sh" "${checks[@]}"
 rc=$?
 if ((rc == 0)); then
 	stage_done PASS

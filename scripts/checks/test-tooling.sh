@@ -50,7 +50,7 @@
 #                 unknown --only name, --runs 0, an unknown kernel or
 #                 flavour, and an option without its value, each with one
 #                 line that names the problem.
-#   lint          scripts/lint.sh fails on a shell script with a shellcheck
+#   lint          scripts/checks/lint.sh fails on a shell script with a shellcheck
 #                 finding and on a Python file with a pyflakes finding, and
 #                 shows the finding; it passes the same files once fixed.
 #   bad-input     each script refuses a wrong command line or environment
@@ -73,7 +73,7 @@
 #                 commits in patches/ (b4 on the fake tree; nothing sent).
 #
 # Prints a TAP line per case, then the plan and "N passed, N failed".
-. "$(dirname "$0")/lib/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 no_args "$@"
 
 
@@ -133,12 +133,12 @@ mtimes() {
 		[[ -e $BUILD/check/$f ]] && printf '%s %s\n' "$(stat -c %y "$BUILD/check/$f")" "$f"
 	done
 }
-if ! "$ROOT/scripts/check-series.sh" tip >"$TMP/tip1.log" 2>&1; then
+if ! "$ROOT/scripts/checks/check-series.sh" tip >"$TMP/tip1.log" 2>&1; then
 	result 0 "tip-reuse: check-series.sh tip failed (log: $TMP/tip1.log)"
 	cp "$TMP/tip1.log" "$LOGS/test-tooling-tip.log"
 else
 	before=$(mtimes)
-	"$ROOT/scripts/check-series.sh" tip >"$TMP/tip2.log" 2>&1
+	"$ROOT/scripts/checks/check-series.sh" tip >"$TMP/tip2.log" 2>&1
 	after=$(mtimes)
 	changed=$(diff <(echo "$before") <(echo "$after") | grep -c '^>')
 	if [[ -n $before && $changed == 0 ]]; then
@@ -356,9 +356,9 @@ printf 'int a;\nstatic void umh_complete(void)\n{\n}\n' >"$MR/k/kernel/umh.c"
 } >"$TMP/mr-setup.log" 2>&1
 printf '/* umh_complete(), umh.c:4 */\n#ifdef BASE\n/* umh_complete(), umh.c:2 */\n#endif\n' >"$MR/good/umh.pml"
 printf '/* umh_complete(), umh.c:2 */\n#ifdef BASE\n/* umh_complete(), umh.c:2 */\n#endif\n' >"$MR/bad/umh.pml"
-python3 "$ROOT/scripts/model_refs.py" --tree "$MR/k" --patches "$MR/p" "$MR/good/umh.pml" >"$TMP/mr-good.out" 2>&1
+python3 "$ROOT/scripts/checks/model_refs.py" --tree "$MR/k" --patches "$MR/p" "$MR/good/umh.pml" >"$TMP/mr-good.out" 2>&1
 mr_good=$?
-python3 "$ROOT/scripts/model_refs.py" --tree "$MR/k" --patches "$MR/p" "$MR/bad/umh.pml" >"$TMP/mr-bad.out" 2>&1
+python3 "$ROOT/scripts/checks/model_refs.py" --tree "$MR/k" --patches "$MR/p" "$MR/bad/umh.pml" >"$TMP/mr-bad.out" 2>&1
 mr_bad=$?
 if [[ $mr_good == 0 && $mr_bad == 1 ]] && grep -q '^2 references checked, 0 stale$' "$TMP/mr-good.out" &&
 	grep -q '^umh.pml:1: umh_complete is not on series:kernel/umh.c:2 (it is on 4)$' "$TMP/mr-bad.out" &&
@@ -425,13 +425,13 @@ printf 'import os\nprint(os.sep)\n' >"$TMP/lint_good.py"
 why=
 for c in "lint-bad.sh lint_good.py SC2086" "lint-good.sh lint_bad.py imported"; do
 	read -r sh py want <<<"$c"
-	if "$ROOT/scripts/lint.sh" "$TMP/$sh" "$TMP/$py" >"$TMP/lint.out" 2>&1; then
+	if "$ROOT/scripts/checks/lint.sh" "$TMP/$sh" "$TMP/$py" >"$TMP/lint.out" 2>&1; then
 		why+=" $sh + $py passed;"
 	elif ! grep -q "$want" "$TMP/lint.out"; then
 		why+=" $sh + $py failed without showing '$want';"
 	fi
 done
-"$ROOT/scripts/lint.sh" "$TMP/lint-good.sh" "$TMP/lint_good.py" >"$TMP/lint.out" 2>&1 ||
+"$ROOT/scripts/checks/lint.sh" "$TMP/lint-good.sh" "$TMP/lint_good.py" >"$TMP/lint.out" 2>&1 ||
 	why+=" the fixed files failed: $(head -n 2 "$TMP/lint.out" | tr '\n' '|');"
 if [[ -z $why ]]; then
 	result 1 "lint: a shellcheck and a pyflakes finding each fail lint.sh and are shown"
@@ -534,16 +534,16 @@ refuses "kunit.sh --arch" --arch -- "$S/kunit.sh" --arch
 refuses "bench.sh --runs" --runs -- "$S/bench.sh" --runs
 refuses "outbox.sh --version" --version -- "$S/series/outbox.sh" --version
 refuses "outbox.sh --prev" --prev -- "$S/series/outbox.sh" --prev
-refuses "models.sh -j" -j -- "$S/models.sh" -j
-refuses "mutants.sh --only ''" --only -- "$S/mutants.sh" --only ''
+refuses "models.sh -j" -j -- "$S/checks/models.sh" -j
+refuses "mutants.sh --only ''" --only -- "$S/checks/mutants.sh" --only ''
 refuses "boot-report.py --suffix" --suffix -- python3 "$S/boot-report.py" "$TMP" --suffix
 # Values and names that are not what the script takes.
 refuses "bench.sh --runs 2x" 2x -- "$S/bench.sh" --runs 2x
 refuses "outbox.sh --prev without --version" --prev -- "$S/series/outbox.sh" --prev v1
 refuses "kunit.sh with an unknown suite" nosuch -- "$S/kunit.sh" --arch um nosuch
-refuses "JOBS=abc" JOBS JOBS=abc -- "$S/check-series.sh" tip
-refuses "PATCHES that does not exist" /nonexistent PATCHES=/nonexistent -- "$S/check-series.sh" apply
-refuses "TREE that does not exist" "$TMP/no-tree" -- "$S/check-series.sh" tip
+refuses "JOBS=abc" JOBS JOBS=abc -- "$S/checks/check-series.sh" tip
+refuses "PATCHES that does not exist" /nonexistent PATCHES=/nonexistent -- "$S/checks/check-series.sh" apply
+refuses "TREE that does not exist" "$TMP/no-tree" -- "$S/checks/check-series.sh" tip
 refuses "kunit-compare.py without results" usage -- python3 "$S/kunit-compare.py"
 refuses "kunit-compare.py with missing results" /nonexistent -- python3 "$S/kunit-compare.py" /nonexistent /nonexistent
 refuses "bench-report.py --bogus" usage -- python3 "$S/bench-report.py" --bogus "$TMP"
@@ -553,12 +553,12 @@ refuses "boot-verdict.py with an unknown kernel" patched -- python3 "$S/boot-ver
 	--console /dev/null --kernel patched --flavour small --scenarios "$S/boot/scenarios"
 refuses "boot-verdict.py with a missing log" /nonexistent -- python3 "$S/boot-verdict.py" --log /nonexistent \
 	--console /dev/null --kernel series --flavour small --scenarios "$S/boot/scenarios"
-refuses "models.sh -j abc" abc -- "$S/models.sh" -j abc
-refuses "models.sh with a filter that matches nothing" nosuchmodel -- "$S/models.sh" nosuchmodel
-refuses "mutants.sh with an unknown mutant" nosuchmutant -- "$S/mutants.sh" --only nosuchmutant
-refuses "check-series.sh with an unknown check" bogus -- "$S/check-series.sh" bogus
-refuses "test-checks.sh with an unknown case" bogus -- "$S/test-checks.sh" bogus
-refuses "lint.sh with a missing file" /nonexistent -- "$S/lint.sh" /nonexistent
+refuses "models.sh -j abc" abc -- "$S/checks/models.sh" -j abc
+refuses "models.sh with a filter that matches nothing" nosuchmodel -- "$S/checks/models.sh" nosuchmodel
+refuses "mutants.sh with an unknown mutant" nosuchmutant -- "$S/checks/mutants.sh" --only nosuchmutant
+refuses "check-series.sh with an unknown check" bogus -- "$S/checks/check-series.sh" bogus
+refuses "test-checks.sh with an unknown case" bogus -- "$S/checks/test-checks.sh" bogus
+refuses "lint.sh with a missing file" /nonexistent -- "$S/checks/lint.sh" /nonexistent
 refuses "kconfig.sh without a source tree" "$TMP/no-tree" -- "$S/lib/kconfig.sh" "$TMP/od" "$ROOT/configs/check.config"
 # Arguments to scripts that take none, or not those.
 refuses "tree.sh --bogus" --bogus TREE="$FAKE" -- "$S/series/tree.sh" --bogus
@@ -630,7 +630,7 @@ shows_apply_error() {
 shows_apply_error "kunit.sh --series" "$S/kunit.sh" --series --arch um
 shows_apply_error "demo.sh" "$S/demo.sh"
 shows_apply_error "outbox.sh" "$S/series/outbox.sh"
-shows_apply_error "mutants.sh" "$S/mutants.sh"
+shows_apply_error "mutants.sh" "$S/checks/mutants.sh"
 
 # 11. outbox-identity: no posting without an identity; with one, every patch
 # is From: and Signed-off-by: it, and no longer the commits' author's.

@@ -12,7 +12,7 @@
 # "disable=SCnnnn" on the line before, with the reason after it; never
 # for a whole file or the whole run.
 #
-# scripts/lint-pending lists files whose findings are known and not fixed
+# scripts/checks/lint-pending lists files whose findings are known and not fixed
 # yet, with the number of them: such a file fails only when it has more.
 #
 # Without FILE arguments it also checks that the benchmark's tables in
@@ -21,7 +21,7 @@
 #
 # Prints each finding as "file:line:col: level: text [SCnnnn]", then a
 # line per tool, and exits non-zero when a file has findings.
-. "$(dirname "$0")/lib/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 cd "$ROOT" || exit 1
 
 need_cmd shellcheck shellcheck
@@ -61,10 +61,10 @@ else
 	done
 fi
 
-# pending FILE: the number of findings scripts/lint-pending allows FILE.
+# pending FILE: the number of findings scripts/checks/lint-pending allows FILE.
 pending() {
 	awk -v f="$1" '$1 == f { print $2; found = 1 } END { if (!found) print 0 }' \
-		"$ROOT/scripts/lint-pending" 2>/dev/null || echo 0
+		"$ROOT/scripts/checks/lint-pending" 2>/dev/null || echo 0
 }
 
 sh_n=0 py_n=0 bad=0 known=0
@@ -83,7 +83,7 @@ for f in "${files[@]}"; do
 		continue
 	fi
 	printf '%s\n' "$out"
-	((allowed)) && msg "lint: $f has $n findings, scripts/lint-pending allows $allowed"
+	((allowed)) && msg "lint: $f has $n findings, scripts/checks/lint-pending allows $allowed"
 	bad=$((bad + 1))
 done
 
@@ -98,6 +98,6 @@ if (($# == 0)) && [[ -f Documentation/bench/results.json ]]; then
 fi
 
 note=
-((known)) && note="; $known known findings allowed by scripts/lint-pending"
+((known)) && note="; $known known findings allowed by scripts/checks/lint-pending"
 info "shellcheck: $sh_n shell files, pyflakes: $py_n Python files$note"
 ((bad == 0)) || die "lint: $bad files with findings (above)"

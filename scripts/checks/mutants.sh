@@ -19,7 +19,7 @@
 # Prints a table (mutant, what it undoes, the cases or scenarios that
 # caught it, seconds), also written to build/mutants/results.md, and exits
 # non-zero unless every mutant was caught.
-. "$(dirname "$0")/lib/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 cd "$ROOT" || exit 1
 
 only=
@@ -67,7 +67,7 @@ for n in "${names[@]}"; do
 	esac
 done
 
-"$ROOT/scripts/check-series.sh" tip >&2 || die "mutants.sh: patches/ does not apply (the reason is above)"
+"$ROOT/scripts/checks/check-series.sh" tip >&2 || die "mutants.sh: patches/ does not apply (the reason is above)"
 tip=$(git -C "$BUILD/check" rev-parse HEAD) || die "mutants.sh: no series worktree"
 ensure_worktree "$WT"
 

@@ -10,14 +10,14 @@
 # step of a model names holds that name in patches/ applied to the base
 # of $TREE (make tree).
 #
-#   scripts/models.sh [-j JOBS] [FILTER]
+#   scripts/checks/models.sh [-j JOBS] [FILTER]
 #
 # -j JOBS   verifiers run at once (default: the number of CPUs, at most 2)
 # FILTER    run only the rows whose "model variant" contains FILTER
 #
 # Work files, trails and their replays (*.trail.txt, spin -t -p -g) are
 # in build/models/<model>-<variant>-<scenario>/.
-. "$(dirname "$0")/lib/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 set -euo pipefail
 
 JOBS_MODELS=$(($(nproc) < 2 ? $(nproc) : 2))
@@ -243,7 +243,7 @@ done
 # the base): a patch that adds a line above it moves it.
 if [[ -z $filter ]]; then
 	refs_out=$WORK/refs.out
-	python3 "$ROOT/scripts/model_refs.py" --tree "$TREE" --patches "$PATCHES" \
+	python3 "$ROOT/scripts/checks/model_refs.py" --tree "$TREE" --patches "$PATCHES" \
 		"$MODELS/umh.pml" "$MODELS/kmod.pml" >"$refs_out" 2>&1
 	refs_rc=$?
 	refs_sum=$(tail -n 1 "$refs_out")

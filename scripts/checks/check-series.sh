@@ -41,7 +41,7 @@
 # tip, also fail on options of the fragment that no Kconfig file defines;
 # STRICT_CONFIG=0 only warns about those, for a series that does not add
 # them yet; options that exist but got lost always fail).
-. "$(dirname "$0")/lib/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 # CHECK_WT, CHECK_OUT, CHECK_STATE: another worktree, build directory and
 # state file, for checks of another tree (scripts/series/rebase.sh).

@@ -303,7 +303,7 @@ FIRST_V2 = "module: kmod: hand free slots to the head of the queue"
 
 def v1_series(tmp: Path) -> list[Path]:
     """The patches of V1, from the project's history, written to tmp."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
 
     def show(name: str) -> str:
         out = subprocess.run(["git", "-C", str(root), "show", f"{V1_COMMIT}:patches/{name}"],

@@ -34,7 +34,7 @@
 # "test-checks.sh CHECK..." runs only those cases.
 #
 # Prints a TAP-like line per case, then "N passed, N failed".
-. "$(dirname "$0")/lib/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 NEG=$BUILD/negtest
 WT=$NEG/wt
@@ -176,7 +176,7 @@ run_case() {
 	local chk=$1 dir=$2 blamed=${3##*/} rc log=$2/check-series.log t0
 	t0=$(date +%s)
 	info "negative test '$chk': check-series.sh $chk on $dir (log: $log)"
-	PATCHES=$dir "$ROOT/scripts/check-series.sh" "$chk" >"$log" 2>&1
+	PATCHES=$dir "$ROOT/scripts/checks/check-series.sh" "$chk" >"$log" 2>&1
 	rc=$?
 	if ((rc != 0)) && grep -qF "FAIL: $blamed:" "$log"; then
 		grep -F "FAIL: $blamed:" "$log" | head -3 | sed 's/^/#   /'
