@@ -47,11 +47,11 @@ models: deps ## model-check the umh and kmod protocols with spin (models/): ever
 
 kunit: deps ## the KUnit suites on patches/: UML, then x86_64 QEMU with KASAN and lockdep
 	@scripts/series/tree.sh --base
-	@scripts/kunit.sh --series
+	@scripts/kunit/kunit.sh --series
 
 kunit-unpatched: deps ## the KUnit suites on the unpatched code: the expected cases must fail
 	@scripts/series/tree.sh --base
-	@scripts/kunit-unpatched.sh
+	@scripts/kunit/kunit-unpatched.sh
 
 boot-test: deps ## debug kernel (KASAN, lockdep, kmemleak...) under QEMU: every scenario; BASE_ONLY=1: the unpatched kernel, which must fail the scenarios scripts/boot/fails-unpatched lists; FLAVOUR=small, ONLY=a,b, RUNS=N, PLANT=scenario
 	@scripts/series/tree.sh --base

@@ -397,7 +397,7 @@ check_kunit() {
 			/^# KUNIT-SUITE-END/ { on = 0 } on' |
 			python3 "$src/tools/testing/kunit/kunit.py" parse --json="$out.json" >"$out" 2>&1
 		passed=1
-		verdict=$(python3 "$ROOT/scripts/kunit-compare.py" --check "$out.json" 2>&1) || passed=0
+		verdict=$(python3 "$ROOT/scripts/kunit/kunit-compare.py" --check "$out.json" 2>&1) || passed=0
 		msg "  [kunit $suite] $verdict"
 		((passed)) || { msg "FAIL: $k: KUnit suite $suite at boot: failures, skips or no results (parsed: $out)"; bad=1; }
 	done

@@ -32,7 +32,7 @@ stage_done
 mapfile -t suites < <(kunit_suites)
 
 stage "build the series for UML and run its KUnit suites"
-SRC=$BUILD/check "$ROOT/scripts/kunit.sh" --arch um "${suites[@]}"
+SRC=$BUILD/check "$ROOT/scripts/kunit/kunit.sh" --arch um "${suites[@]}"
 rc=$?
 stage_done "$( ((rc == 0)) && echo passed || echo FAILED)"
 

@@ -9,7 +9,7 @@
 # tests that must see it ("Test: kunit", or "Test: boot FLAVOUR SCENARIO,..."
 # where no KUnit case can).  For each mutant, the series tip is checked out
 # in the worktree build/mutant/check, the mutant is applied on top, and its
-# tests run: the KUnit suites under UML (scripts/kunit.sh --tag mutant,
+# tests run: the KUnit suites under UML (scripts/kunit/kunit.sh --tag mutant,
 # build directory build/kunit-um-check-mutant), or those scenarios on the
 # mutant's boot kernel (scripts/boot-test.sh --series-src, build directory
 # build/mutant/o-check[-debug]).  A mutant is caught if its tests fail on
@@ -86,9 +86,9 @@ run_kunit() {
 	local label=$1 json suites
 	mapfile -t suites < <(kunit_suites)
 	json=$(kunit_json um "$WT" "$(kunit_name "${suites[@]}")" mutant)
-	SRC=$WT "$ROOT/scripts/kunit.sh" --arch um --tag mutant >"$OUT/$label.out" 2>&1
+	SRC=$WT "$ROOT/scripts/kunit/kunit.sh" --arch um --tag mutant >"$OUT/$label.out" 2>&1
 	[[ -s $json ]] || return 2
-	python3 "$ROOT/scripts/kunit-compare.py" --failed "$json" || return 2
+	python3 "$ROOT/scripts/kunit/kunit-compare.py" --failed "$json" || return 2
 	# A report in the kernel log fails kunit.sh without failing a case.
 	grep -q '^FAIL: kunit .*reports' "$OUT/$label.out" && echo "kernel report"
 	return 0

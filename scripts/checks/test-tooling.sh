@@ -43,7 +43,7 @@
 #                 a reference in a -DBASE block at the base, and passes
 #                 once the reference is right.
 #   kunit-compare the unit tests of kunit-compare.py (test_kunit_compare.py)
-#                 on the recorded JSON of both UML runs in scripts/testdata/
+#                 on the recorded JSON of both UML runs in scripts/kunit/testdata/
 #   boot-verdict  the unit tests of boot-verdict.py (test_boot_verdict.py):
 #                 each of its checks fails a made-up boot that it must fail.
 #   boot-options  boot-test.sh refuses, before it builds anything, an
@@ -377,7 +377,7 @@ else
 fi
 
 # 6b. kunit-compare
-if python3 "$ROOT/scripts/test_kunit_compare.py" >"$TMP/kcompare.out" 2>&1; then
+if python3 "$ROOT/scripts/kunit/test_kunit_compare.py" >"$TMP/kcompare.out" 2>&1; then
 	result 1 "kunit-compare: $(grep -o 'Ran [0-9]* tests' "$TMP/kcompare.out")"
 else
 	result 0 "kunit-compare: unit tests failed:"
@@ -530,7 +530,7 @@ refuses() {
 
 S=$ROOT/scripts
 # 9. bad-input.  An option without its value (these four looped forever).
-refuses "kunit.sh --arch" --arch -- "$S/kunit.sh" --arch
+refuses "kunit.sh --arch" --arch -- "$S/kunit/kunit.sh" --arch
 refuses "bench.sh --runs" --runs -- "$S/bench.sh" --runs
 refuses "outbox.sh --version" --version -- "$S/series/outbox.sh" --version
 refuses "outbox.sh --prev" --prev -- "$S/series/outbox.sh" --prev
@@ -540,12 +540,12 @@ refuses "boot-report.py --suffix" --suffix -- python3 "$S/boot-report.py" "$TMP"
 # Values and names that are not what the script takes.
 refuses "bench.sh --runs 2x" 2x -- "$S/bench.sh" --runs 2x
 refuses "outbox.sh --prev without --version" --prev -- "$S/series/outbox.sh" --prev v1
-refuses "kunit.sh with an unknown suite" nosuch -- "$S/kunit.sh" --arch um nosuch
+refuses "kunit.sh with an unknown suite" nosuch -- "$S/kunit/kunit.sh" --arch um nosuch
 refuses "JOBS=abc" JOBS JOBS=abc -- "$S/checks/check-series.sh" tip
 refuses "PATCHES that does not exist" /nonexistent PATCHES=/nonexistent -- "$S/checks/check-series.sh" apply
 refuses "TREE that does not exist" "$TMP/no-tree" -- "$S/checks/check-series.sh" tip
-refuses "kunit-compare.py without results" usage -- python3 "$S/kunit-compare.py"
-refuses "kunit-compare.py with missing results" /nonexistent -- python3 "$S/kunit-compare.py" /nonexistent /nonexistent
+refuses "kunit-compare.py without results" usage -- python3 "$S/kunit/kunit-compare.py"
+refuses "kunit-compare.py with missing results" /nonexistent -- python3 "$S/kunit/kunit-compare.py" /nonexistent /nonexistent
 refuses "bench-report.py --bogus" usage -- python3 "$S/bench-report.py" --bogus "$TMP"
 refuses "boot-report.py without kernels" usage -- python3 "$S/boot-report.py" "$TMP"
 refuses "boot-report.py with a missing directory" /nonexistent -- python3 "$S/boot-report.py" /nonexistent base
@@ -562,7 +562,7 @@ refuses "lint.sh with a missing file" /nonexistent -- "$S/checks/lint.sh" /nonex
 refuses "kconfig.sh without a source tree" "$TMP/no-tree" -- "$S/lib/kconfig.sh" "$TMP/od" "$ROOT/configs/check.config"
 # Arguments to scripts that take none, or not those.
 refuses "tree.sh --bogus" --bogus TREE="$FAKE" -- "$S/series/tree.sh" --bogus
-for s in demo deps series/regen series/base-variant kunit-unpatched check boot-plant; do
+for s in demo deps series/regen series/base-variant kunit/kunit-unpatched check boot-plant; do
 	refuses "${s##*/}.sh with an argument" extra TREE="$FAKE" -- "$S/$s.sh" extra
 done
 refuses "check.sh --debug with another argument" extra TREE="$FAKE" -- "$S/check.sh" --debug extra
@@ -627,7 +627,7 @@ shows_apply_error() {
 		result 1 "no-apply: $what shows the patch and git am's error"
 	fi
 }
-shows_apply_error "kunit.sh --series" "$S/kunit.sh" --series --arch um
+shows_apply_error "kunit.sh --series" "$S/kunit/kunit.sh" --series --arch um
 shows_apply_error "demo.sh" "$S/demo.sh"
 shows_apply_error "outbox.sh" "$S/series/outbox.sh"
 shows_apply_error "mutants.sh" "$S/checks/mutants.sh"

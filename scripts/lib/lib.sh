@@ -402,12 +402,12 @@ norm_diag() {
 		-e 's|[[:space:]]\+$||'
 }
 
-# kunit_log ARCH SRC SUITE [TAG]: where scripts/kunit.sh keeps kunit.py's output
+# kunit_log ARCH SRC SUITE [TAG]: where scripts/kunit/kunit.sh keeps kunit.py's output
 # for SUITE run on tree SRC.
 kunit_log() { printf '%s/logs/kunit-%s-%s-%s%s.log\n' "$BUILD" "$1" "$(basename "$2")" "$3" "${4:+-$4}"; }
 
 # kunit_json ARCH SRC SUITE [TAG]: the results of that run, as kunit.py's
-# JSON (scripts/kunit-compare.py reads them).
+# JSON (scripts/kunit/kunit-compare.py reads them).
 kunit_json() { local l; l=$(kunit_log "$@"); printf '%s.json\n' "${l%.log}"; }
 
 # kunit_name SUITE...: the name of a run of those suites, for kunit_log.

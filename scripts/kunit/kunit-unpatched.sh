@@ -8,7 +8,7 @@
 # being listed, fails this check.  After a run of the series' suites
 # (kunit.sh --series --arch um), it also prints, result by result, what the
 # series changes.
-. "$(dirname "$0")/lib/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 no_args "$@"
 
 variant=$("$ROOT/scripts/series/base-variant.sh") || exit 1
@@ -20,11 +20,11 @@ for s in "${suites[@]}"; do
 	want+=$(grep -v '^\s*\(#\|$\)' "$expect")$'\n'
 done
 want=$(sort <<<"$want" | sed '/^$/d')
-SRC=$variant "$ROOT/scripts/kunit.sh" --arch um "${suites[@]}" >/dev/null 2>&1
+SRC=$variant "$ROOT/scripts/kunit/kunit.sh" --arch um "${suites[@]}" >/dev/null 2>&1
 json=$(kunit_json um "$variant" "$(kunit_name "${suites[@]}")")
 [[ -s $json ]] ||
 	die "FAIL: the unpatched run gave no results (log: $(kunit_log um "$variant" "$(kunit_name "${suites[@]}")"))"
-failed=$(python3 "$ROOT/scripts/kunit-compare.py" --failed "$json") ||
+failed=$(python3 "$ROOT/scripts/kunit/kunit-compare.py" --failed "$json") ||
 	die "FAIL: the results of the unpatched run could not be read ($json)"
 got=$(sort <<<"$failed" | sed '/^$/d')
 msg "suites ${suites[*]} on the unpatched code, failing as expected:"
@@ -34,7 +34,7 @@ printf '%s\n' "${got:-(none)}" | sed 's/^/  - /' >&2
 series_json=$(kunit_json um "$BUILD/check" "$(kunit_name "${suites[@]}")")
 if [[ -s $series_json ]]; then
 	msg "results whose verdict the series changes (series: $series_json):"
-	python3 "$ROOT/scripts/kunit-compare.py" "$series_json" "$json" >&2
+	python3 "$ROOT/scripts/kunit/kunit-compare.py" "$series_json" "$json" >&2
 fi
 if [[ $got != "$want" ]]; then
 	msg "FAIL: the failures on the unpatched code differ from kunit/*/fails-unpatched:"

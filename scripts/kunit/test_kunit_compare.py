@@ -3,9 +3,9 @@
 """Unit tests of kunit-compare.py on recorded runs: kunit.py's JSON of
 the project's suites under UML, on the series (every case passes) and on
 the unpatched code (the cases of kunit/*/fails-unpatched fail), recorded
-in scripts/testdata/, and on small made-up runs for the edge cases.
+in scripts/kunit/testdata/, and on small made-up runs for the edge cases.
 
-Run: python3 scripts/test_kunit_compare.py (the tooling stage of make
+Run: python3 scripts/kunit/test_kunit_compare.py (the tooling stage of make
 check runs it).
 """
 
@@ -31,7 +31,7 @@ _spec.loader.exec_module(kc)
 def expected_failures() -> List[str]:
     """The names kunit/*/fails-unpatched list, comments left out."""
     names: List[str] = []
-    kunit = os.path.join(HERE, os.pardir, "kunit")
+    kunit = os.path.join(HERE, os.pardir, os.pardir, "kunit")
     for suite in sorted(os.listdir(kunit)):
         path = os.path.join(kunit, suite, "fails-unpatched")
         if os.path.isfile(path):
