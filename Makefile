@@ -55,7 +55,7 @@ kunit-unpatched: deps ## the KUnit suites on the unpatched code: the expected ca
 
 boot-test: deps ## debug kernel (KASAN, lockdep, kmemleak...) under QEMU: every scenario; BASE_ONLY=1: the unpatched kernel, which must fail the scenarios scripts/boot/fails-unpatched lists; FLAVOUR=small, ONLY=a,b, RUNS=N, PLANT=scenario
 	@scripts/series/tree.sh --base
-	@scripts/boot-test.sh --flavour $(or $(FLAVOUR),debug) \
+	@scripts/boot/boot-test.sh --flavour $(or $(FLAVOUR),debug) \
 		--kernels "$(or $(KERNELS),$(if $(BASE_ONLY),base,series))" \
 		$(if $(or $(BASE_ONLY),$(filter base,$(subst $(comma), ,$(KERNELS)))),--expect-unpatched) \
 		$(if $(ONLY),--only $(ONLY)) $(if $(RUNS),--runs $(RUNS)) \
@@ -70,7 +70,7 @@ bench-docs: ## the last make bench into the documents: its JSON (Documentation/b
 
 selftest: deps ## upstream's kmod selftest (kmod.sh, all 13 tests, full counts) on the patched debug kernel
 	@scripts/series/tree.sh --base
-	@scripts/boot-test.sh --flavour debug --kernels "$(if $(BASE_ONLY),base,series)" \
+	@scripts/boot/boot-test.sh --flavour debug --kernels "$(if $(BASE_ONLY),base,series)" \
 		--only kselftest --kselftest full
 
 mutants: deps ## undo each fix of the series (mutants/*.patch) on top of it: its KUnit cases or boot scenarios must fail; table in build/mutants/results.md; ONLY=name,...

@@ -4,7 +4,7 @@
 
 Usage: bench-report.py [--sweep] BOOTDIR OUTDIR
 
-Reads BOOTDIR/{base,series}-bench-<run>.log (scripts/boot-test.sh
+Reads BOOTDIR/{base,series}-bench-<run>.log (scripts/boot/boot-test.sh
 --flavour bench) and writes OUTDIR/results.md, OUTDIR/results.json and
 OUTDIR/kill_refill.png; with sweep results in the logs also OUTDIR/sweep.md
 and OUTDIR/sweep.png.  With --sweep (bench.sh --sweep ran the extra boots)
@@ -38,9 +38,9 @@ class Run:
 
 
 def _load_boot_report():
-    """scripts/boot-report.py, whose console-log parser this reuses."""
+    """scripts/boot/boot-report.py, whose console-log parser this reuses."""
     spec = importlib.util.spec_from_file_location(
-        "boot_report", os.path.join(os.path.dirname(__file__), "boot-report.py"))
+        "boot_report", os.path.join(os.path.dirname(__file__), "boot", "boot-report.py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod

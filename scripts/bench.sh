@@ -86,7 +86,7 @@ else
 	export BOOT_APPEND=
 	stage "benchmark: $runs boots of each kernel, alternating"
 fi
-"$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --runs "$runs"
+"$ROOT/scripts/boot/boot-test.sh" --kernels "base series" --flavour bench --runs "$runs"
 rc=$?
 stage_result "$rc"
 # Kernel modules loaded by kmod's modprobe (scenario real_modprobe): counts
@@ -94,7 +94,7 @@ stage_result "$rc"
 # boot, so one boot per kernel, not $runs.
 stage "real modprobe storms (${quick:+up to 200 of }2000 copies of a test module): one boot of each kernel"
 r=0
-BOOT_APPEND=$real_append "$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --tag real \
+BOOT_APPEND=$real_append "$ROOT/scripts/boot/boot-test.sh" --kernels "base series" --flavour bench --tag real \
 	--only real_modprobe || r=1
 stage_result "$r"
 ((r == 0)) || rc=1
@@ -103,7 +103,7 @@ if [[ -z $quick ]]; then
 	# statistics) differ from the others, so a boot of each of their own.
 	stage "time under the throttle's lock (CONFIG_LOCK_STAT kernels): one boot of each kernel"
 	r=0
-	BOOT_APPEND='' "$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour lockstat || r=1
+	BOOT_APPEND='' "$ROOT/scripts/boot/boot-test.sh" --kernels "base series" --flavour lockstat || r=1
 	stage_result "$r"
 	((r == 0)) || rc=1
 fi
@@ -112,7 +112,7 @@ if [[ -n $sweep ]]; then
 	# result depend on how many CPUs race?
 	stage "scaling sweep with -smp 8: one boot of each kernel"
 	r=0
-	"$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour bench --smp 8 \
+	"$ROOT/scripts/boot/boot-test.sh" --kernels "base series" --flavour bench --smp 8 \
 		--only sweep || r=1
 	stage_result "$r"
 	((r == 0)) || rc=1
@@ -120,7 +120,7 @@ if [[ -n $sweep ]]; then
 	# have the kselftest configuration's file systems as modules.
 	stage "real modules (xfs, btrfs) through kmod's modprobe: one boot of each debug kernel"
 	r=0
-	"$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour debug --tag real \
+	"$ROOT/scripts/boot/boot-test.sh" --kernels "base series" --flavour debug --tag real \
 		--only real_fs || r=1
 	stage_result "$r"
 	((r == 0)) || rc=1
@@ -130,7 +130,7 @@ if [[ -n $sweep ]]; then
 	stage "kselftest kmod 0008 and 0009, full counts: one boot of each debug kernel"
 	r=0
 	QEMU_TIMEOUT=${QEMU_TIMEOUT:-7200} BOOT_APPEND="boot_test.kselftest_only=0008,0009" \
-		"$ROOT/scripts/boot-test.sh" --kernels "base series" --flavour debug --tag kmod \
+		"$ROOT/scripts/boot/boot-test.sh" --kernels "base series" --flavour debug --tag kmod \
 		--only kselftest --kselftest full || r=1
 	stage_result "$r"
 	((r == 0)) || rc=1

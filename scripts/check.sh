@@ -32,14 +32,14 @@ CHECK_STAGES=(
 	"series-docs        scripts/checks/check-series.sh docs"
 	"kunit-um           scripts/kunit/kunit.sh --series --arch um"
 	"kunit-unpatched    scripts/kunit/kunit-unpatched.sh"
-	"boot-test-small    scripts/boot-test.sh --kernels base,series --flavour small --expect-unpatched"
-	"boot-plant         scripts/boot-plant.sh small"
+	"boot-test-small    scripts/boot/boot-test.sh --kernels base,series --flavour small --expect-unpatched"
+	"boot-plant         scripts/boot/boot-plant.sh small"
 	"outbox             scripts/series/outbox.sh"
 	"negative-tests     scripts/checks/test-checks.sh"
 )
 DEBUG_STAGES=(
-	"boot-test-debug    scripts/boot-test.sh --kernels series --flavour debug"
-	"boot-plant-debug   scripts/boot-plant.sh debug"
+	"boot-test-debug    scripts/boot/boot-test.sh --kernels series --flavour debug"
+	"boot-plant-debug   scripts/boot/boot-plant.sh debug"
 )
 if [[ $tier == debug ]]; then
 	STAGES=("${DEBUG_STAGES[@]}")

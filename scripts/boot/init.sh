@@ -820,7 +820,7 @@ suspend_orphans() {
 # that counts these until they exit makes every reboot (and kexec,
 # poweroff) wait 5 s, then shuts the devices down with helpers enabled
 # again.  Only the setup is judged here; the reboot comes after the last
-# scenario, and scripts/boot-verdict.py judges its time on the console:
+# scenario, and scripts/boot/boot-verdict.py judges its time on the console:
 # from the "boot-test: reboot" mark /init writes just before reboot(2) to
 # the kernel's "reboot: Restarting system".  So it must be the last
 # scenario of its flavour.
@@ -1178,7 +1178,7 @@ sequential() {
 }
 
 # Everything the kernel logged since the last call, between markers, for
-# scripts/boot-test.sh to scan for reports: "# DMESG-BEGIN <part>" ...
+# scripts/boot/boot-test.sh to scan for reports: "# DMESG-BEGIN <part>" ...
 # "# DMESG-END <part>", where <part> is "boot" (boot and the KUnit suites
 # at boot), a scenario, or "end".  The log is cleared as it is read, so
 # each line is reported once, in the part it was logged in.  The console
@@ -1199,7 +1199,7 @@ report_taint() { echo "# TAINT $1 $(cat /proc/sys/kernel/tainted)"; }
 # sleepers, so a deadlock there would otherwise only end with QEMU's
 # timeout, with no word of where it was.  Returns the scenario's status,
 # or 124 after the limit.  A planted report (boot_test.plant=$1, for the
-# negative test of scripts/boot-test.sh) comes while the scenario runs.
+# negative test of scripts/boot/boot-test.sh) comes while the scenario runs.
 run_scenario() {
 	rm -f /run/timed-out
 	"$1" &
@@ -1231,12 +1231,12 @@ limit_of() {
 
 # All output of /init goes to the second serial port, which carries
 # nothing else: kernel messages on the console (the first port) cannot
-# split its lines.  scripts/boot-test.sh reads the two apart.
+# split its lines.  scripts/boot/boot-test.sh reads the two apart.
 exec >/dev/ttyS1 2>&1
 
 # The KUnit suites built into the kernel ran before /init; their results
 # (KTAP, one document per suite) are in debugfs.  Printed before the
-# scenarios, for scripts/boot-test.sh to parse.
+# scenarios, for scripts/boot/boot-test.sh to parse.
 if [ -d /sys/kernel/debug/kunit ]; then
 	for d in /sys/kernel/debug/kunit/*/; do
 		[ -r "$d/results" ] || continue
@@ -1277,6 +1277,6 @@ fi
 dump_dmesg end
 report_taint end
 echo "BOOT-TEST-END"
-# What scripts/boot-verdict.py times the reboot from (see reboot_orphans).
+# What scripts/boot/boot-verdict.py times the reboot from (see reboot_orphans).
 echo "boot-test: reboot" >/dev/kmsg
 reboot -f

@@ -11,7 +11,7 @@
 # in the worktree build/mutant/check, the mutant is applied on top, and its
 # tests run: the KUnit suites under UML (scripts/kunit/kunit.sh --tag mutant,
 # build directory build/kunit-um-check-mutant), or those scenarios on the
-# mutant's boot kernel (scripts/boot-test.sh --series-src, build directory
+# mutant's boot kernel (scripts/boot/boot-test.sh --series-src, build directory
 # build/mutant/o-check[-debug]).  A mutant is caught if its tests fail on
 # it; before the mutants, the same tests must pass on the unmutated tip
 # (the control), or no failure would mean anything.
@@ -99,7 +99,7 @@ run_kunit() {
 # boot happened (the kernel did not build).
 run_boot() {
 	local label=$1 flavour=$2 only=$3
-	"$ROOT/scripts/boot-test.sh" --kernels series --flavour "$flavour" --only "$only" \
+	"$ROOT/scripts/boot/boot-test.sh" --kernels series --flavour "$flavour" --only "$only" \
 		--series-src "$WT" --tag mutant >"$OUT/$label.out" 2>&1
 	grep -q 'boot-test: series run 1 finished' "$OUT/$label.out" || return 2
 	sed -n 's/^FAIL: series: //p' "$OUT/$label.out"

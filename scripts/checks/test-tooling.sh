@@ -369,7 +369,7 @@ else
 fi
 
 # 6. boot-verdict
-if python3 "$ROOT/scripts/test_boot_verdict.py" >"$TMP/verdict.out" 2>&1; then
+if python3 "$ROOT/scripts/boot/test_boot_verdict.py" >"$TMP/verdict.out" 2>&1; then
 	result 1 "boot-verdict: $(grep -o 'Ran [0-9]* tests' "$TMP/verdict.out")"
 else
 	result 0 "boot-verdict: unit tests failed:"
@@ -391,7 +391,7 @@ bad=
 check_refused() {
 	local want=$1 out rc
 	shift
-	out=$(timeout 60 "$ROOT/scripts/boot-test.sh" "$@" 2>&1 </dev/null)
+	out=$(timeout 60 "$ROOT/scripts/boot/boot-test.sh" "$@" 2>&1 </dev/null)
 	rc=$?
 	if ((rc == 0 || rc == 124)) || ! grep -q -- "$want" <<<"$out" || (($(wc -l <<<"$out") != 1)); then
 		bad+=" [$* -> rc $rc: $(head -c 200 <<<"$out")]"
@@ -536,7 +536,7 @@ refuses "outbox.sh --version" --version -- "$S/series/outbox.sh" --version
 refuses "outbox.sh --prev" --prev -- "$S/series/outbox.sh" --prev
 refuses "models.sh -j" -j -- "$S/checks/models.sh" -j
 refuses "mutants.sh --only ''" --only -- "$S/checks/mutants.sh" --only ''
-refuses "boot-report.py --suffix" --suffix -- python3 "$S/boot-report.py" "$TMP" --suffix
+refuses "boot-report.py --suffix" --suffix -- python3 "$S/boot/boot-report.py" "$TMP" --suffix
 # Values and names that are not what the script takes.
 refuses "bench.sh --runs 2x" 2x -- "$S/bench.sh" --runs 2x
 refuses "outbox.sh --prev without --version" --prev -- "$S/series/outbox.sh" --prev v1
@@ -547,11 +547,11 @@ refuses "TREE that does not exist" "$TMP/no-tree" -- "$S/checks/check-series.sh"
 refuses "kunit-compare.py without results" usage -- python3 "$S/kunit/kunit-compare.py"
 refuses "kunit-compare.py with missing results" /nonexistent -- python3 "$S/kunit/kunit-compare.py" /nonexistent /nonexistent
 refuses "bench-report.py --bogus" usage -- python3 "$S/bench-report.py" --bogus "$TMP"
-refuses "boot-report.py without kernels" usage -- python3 "$S/boot-report.py" "$TMP"
-refuses "boot-report.py with a missing directory" /nonexistent -- python3 "$S/boot-report.py" /nonexistent base
-refuses "boot-verdict.py with an unknown kernel" patched -- python3 "$S/boot-verdict.py" --log /dev/null \
+refuses "boot-report.py without kernels" usage -- python3 "$S/boot/boot-report.py" "$TMP"
+refuses "boot-report.py with a missing directory" /nonexistent -- python3 "$S/boot/boot-report.py" /nonexistent base
+refuses "boot-verdict.py with an unknown kernel" patched -- python3 "$S/boot/boot-verdict.py" --log /dev/null \
 	--console /dev/null --kernel patched --flavour small --scenarios "$S/boot/scenarios"
-refuses "boot-verdict.py with a missing log" /nonexistent -- python3 "$S/boot-verdict.py" --log /nonexistent \
+refuses "boot-verdict.py with a missing log" /nonexistent -- python3 "$S/boot/boot-verdict.py" --log /nonexistent \
 	--console /dev/null --kernel series --flavour small --scenarios "$S/boot/scenarios"
 refuses "models.sh -j abc" abc -- "$S/checks/models.sh" -j abc
 refuses "models.sh with a filter that matches nothing" nosuchmodel -- "$S/checks/models.sh" nosuchmodel
@@ -562,11 +562,11 @@ refuses "lint.sh with a missing file" /nonexistent -- "$S/checks/lint.sh" /nonex
 refuses "kconfig.sh without a source tree" "$TMP/no-tree" -- "$S/lib/kconfig.sh" "$TMP/od" "$ROOT/configs/check.config"
 # Arguments to scripts that take none, or not those.
 refuses "tree.sh --bogus" --bogus TREE="$FAKE" -- "$S/series/tree.sh" --bogus
-for s in demo deps series/regen series/base-variant kunit/kunit-unpatched check boot-plant; do
+for s in demo deps series/regen series/base-variant kunit/kunit-unpatched check boot/boot-plant; do
 	refuses "${s##*/}.sh with an argument" extra TREE="$FAKE" -- "$S/$s.sh" extra
 done
 refuses "check.sh --debug with another argument" extra TREE="$FAKE" -- "$S/check.sh" --debug extra
-refuses "boot-plant.sh with an unknown flavour" kcsan TREE="$FAKE" -- "$S/boot-plant.sh" kcsan
+refuses "boot-plant.sh with an unknown flavour" kcsan TREE="$FAKE" -- "$S/boot/boot-plant.sh" kcsan
 # A base-variant shim that no longer makes the changes of the series
 # patch it stands for.
 mkdir -p "$TMP/stale-root"

@@ -64,8 +64,8 @@ SRC=${SRC:-$TREE}
 # device is configured (6.12).
 ALLOWED='virt-pci\.c:[0-9]+ um_pci_init'
 
-# Reports that must never appear in a test kernel's log (scripts/splats).
-SPLATS=$(grep -v '^#' "$ROOT/scripts/splats" | paste -sd'|')
+# Reports that must never appear in a test kernel's log (scripts/boot/splats).
+SPLATS=$(grep -v '^#' "$ROOT/scripts/boot/splats" | paste -sd'|')
 
 # run_one ARCH SUITE...: one kernel with all the suites, one kunit.py run.
 # shellcheck disable=SC2317  # called through with_build_lock

@@ -2,7 +2,7 @@
 /*
  * The benchmark's real module: kmod's modprobe loads it, and its init
  * takes "init_ms" milliseconds (default 20, sleeping) before it succeeds.  It does
- * nothing else.  scripts/boot-test.sh copies the built module into
+ * nothing else.  scripts/boot/boot-test.sh copies the built module into
  * kmodt_0001.ko ... kmodt_2000.ko for the benchmark, each renamed inside
  * (the name "kmodt_real" is ten bytes, as "kmodt_0001" is), so that N
  * distinct names are N real modules without building N of them.

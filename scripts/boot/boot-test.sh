@@ -63,14 +63,14 @@
 # The kernel boots with ignore_loglevel, so that every message reaches the
 # console, and /init writes on a second serial port of its own (the log
 # above); at the end of each scenario it adds the kernel log of that
-# scenario and the taint flags.  scripts/boot-verdict.py then fails a boot
+# scenario and the taint flags.  scripts/boot/boot-verdict.py then fails a boot
 # on a missing end marker, a plan or verdicts other than the scenarios
 # asked for (scripts/boot/scenarios), any kernel report (WARNING, BUG,
 # Oops, KASAN, KCSAN, lockdep, RCU stall, hung task, kmemleak...) or taint,
 # each named with the scenario it happened in, and on a scenario that
 # failed on the patched kernel (and, with --expect-unpatched, a verdict of
 # the unpatched kernel other than the listed one).
-. "$(dirname "$0")/lib/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 kernels="base series"
 flavour=small
@@ -141,7 +141,7 @@ SCENARIO_FILE=$ROOT/scripts/boot/scenarios
 # error here, not a boot that runs nothing and passes.
 sweep=
 [[ ${BOOT_APPEND:-} == *boot_test.sweep=1* ]] && sweep=--sweep
-plan=$(python3 "$ROOT/scripts/boot-verdict.py" --list-plan --log /dev/null --console /dev/null \
+plan=$(python3 "$ROOT/scripts/boot/boot-verdict.py" --list-plan --log /dev/null --console /dev/null \
 	--kernel series --flavour "$flavour" --scenarios "$SCENARIO_FILE" --only "$only" \
 	${plant:+--plant "$plant"} $sweep) || exit 1
 [[ -n $plan ]] || die "boot-test.sh: no scenario to run"
@@ -367,7 +367,7 @@ boot() {
 		msg "FAIL: $k: QEMU timed out after ${QEMU_TIMEOUT}s"
 		bad=1
 	fi
-	python3 "$ROOT/scripts/boot-verdict.py" --log "$log" --console "$console" \
+	python3 "$ROOT/scripts/boot/boot-verdict.py" --log "$log" --console "$console" \
 		--kernel "$k" --flavour "$flavour" --scenarios "$SCENARIO_FILE" \
 		--only "$only" $sweep ${expect:+--expect "$expect"} ${plant:+--plant "$plant"} ||
 		bad=1
@@ -436,5 +436,5 @@ for ((r = 1; r <= nruns; r++)); do
 done
 
 # shellcheck disable=SC2086  # one argument per kernel
-python3 "$ROOT/scripts/boot-report.py" "$BOOT" --suffix "$sfx" $kernels || fail=1
+python3 "$ROOT/scripts/boot/boot-report.py" "$BOOT" --suffix "$sfx" $kernels || fail=1
 exit $fail

@@ -4,7 +4,7 @@
 
 Usage: boot-report.py BOOTDIR [--suffix SFX] KERNEL...
 
-Reads BOOTDIR/<kernel><SFX>-<run>.log, as written by scripts/boot-test.sh
+Reads BOOTDIR/<kernel><SFX>-<run>.log, as written by scripts/boot/boot-test.sh
 (SFX is "-debug" for the debug flavour, empty for the small one), and
 writes BOOTDIR/results<SFX>.md and BOOTDIR/results<SFX>.json: for every figure of
 every scenario ("# RESULT <scenario> key=value ..."), the median over the
@@ -25,7 +25,7 @@ from typing import Dict, List, Optional
 
 
 def _verdict_module():
-    """scripts/boot-verdict.py, whose name is not a module name."""
+    """scripts/boot/boot-verdict.py, whose name is not a module name."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "boot-verdict.py")
     spec = importlib.util.spec_from_file_location("boot_verdict", path)
     assert spec and spec.loader

@@ -3,7 +3,7 @@
 """Unit tests of boot-verdict.py on made-up boots: each check must fail
 the boot it is there to fail, and pass a clean one.
 
-Run: python3 scripts/test_boot_verdict.py (the tooling stage of make check
+Run: python3 scripts/boot/test_boot_verdict.py (the tooling stage of make check
 runs it).
 """
 
