@@ -63,10 +63,10 @@ boot-test: deps ## debug kernel (KASAN, lockdep, kmemleak...) under QEMU: every 
 
 bench: deps ## unpatched vs patched kernel, alternating boots (RUNS=3): table, JSON and plots in build/bench; SWEEP=1: scaling sweep and kmod.sh 0008/0009 at full counts on the debug kernels
 	@scripts/series/tree.sh --base
-	@scripts/bench.sh $(if $(RUNS),--runs $(RUNS)) $(if $(SWEEP),--sweep)
+	@scripts/bench/bench.sh $(if $(RUNS),--runs $(RUNS)) $(if $(SWEEP),--sweep)
 
 bench-docs: ## the last make bench into the documents: its JSON (Documentation/bench/), plots, and the tables of README.md and Documentation/results.md rewritten from it
-	@scripts/bench.sh --publish
+	@scripts/bench/bench.sh --publish
 
 selftest: deps ## upstream's kmod selftest (kmod.sh, all 13 tests, full counts) on the patched debug kernel
 	@scripts/series/tree.sh --base

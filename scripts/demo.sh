@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The main job: apply the series, run its KUnit suites under User Mode
 # Linux (the kernel of make check's kunit-um stage, so either target builds
-# it for the other), then a quick benchmark (scripts/bench.sh --quick): the
+# it for the other), then a quick benchmark (scripts/bench/bench.sh --quick): the
 # unpatched and the patched kernel built from one config and booted once
 # each under QEMU with real processes requesting modules (the scenarios
 # that the series changes, kmod's own modprobe up to 200 callers), and the
@@ -40,9 +40,9 @@ stage "benchmark: both kernels booted with a real userspace, the request_module(
 printf '\n'
 bench_rc=0
 if [[ -n ${RUNS:-} ]]; then
-	"$ROOT/scripts/bench.sh" --runs "$RUNS" || bench_rc=1
+	"$ROOT/scripts/bench/bench.sh" --runs "$RUNS" || bench_rc=1
 else
-	"$ROOT/scripts/bench.sh" --quick || bench_rc=1
+	"$ROOT/scripts/bench/bench.sh" --quick || bench_rc=1
 fi
 stage_result "$bench_rc"
 ((bench_rc == 0)) || rc=1

@@ -35,7 +35,7 @@
 #          (which excludes KASAN) with lockdep: the small flavour's
 #          scenarios, and the KUnit suites at boot.
 #   bench  the small kernels, QEMU with -icount: the benchmark's scenarios
-#          (scripts/bench.sh).
+#          (scripts/bench/bench.sh).
 #   lockstat  configs/check.config + lockstat.config (CONFIG_LOCK_STAT,
 #          which brings lockdep), QEMU with -icount: the benchmark's time
 #          under the throttle's lock (scenario lock_hold).
@@ -351,7 +351,7 @@ boot() {
 	fi
 	[[ -n $only ]] && append+=" boot_test.only=$only"
 	[[ -n $plant ]] && append+=" boot_test.plant=$plant"
-	# More arguments from the caller (scripts/bench.sh).
+	# More arguments from the caller (scripts/bench/bench.sh).
 	[[ -n ${BOOT_APPEND:-} ]] && append+=" $BOOT_APPEND"
 	t0=$(date +%s)
 	info "boot-test: booting the $k kernel (run $run), log $log, console $console"

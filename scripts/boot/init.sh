@@ -52,7 +52,7 @@ REAL_MAX=$(arg real_max)
 # test modules, the stand-in modprobe and pm_test; the debug kernel (KASAN,
 # lockdep, kmemleak, fault injection, test_kmod) adds the ones that need
 # those, and ends with a kmemleak scan.  A scenario whose kernel support is
-# missing fails: nothing is skipped.  The benchmark (scripts/bench.sh) runs
+# missing fails: nothing is skipped.  The benchmark (scripts/bench/bench.sh) runs
 # the figures it compares, and with boot_test.sweep=1 the scaling sweep.
 SCENARIOS=$(awk -v f="$FLAVOUR" '$1 == f { $1 = ""; print }' /etc/boot-test/scenarios)
 [ "$(arg sweep)" = 1 ] && SCENARIOS="$SCENARIOS sweep"
@@ -1104,7 +1104,7 @@ fork_chain() {
 	[ "$r" = 400 ] && [ "$t_deep" -le $((2 * t_top)) ]
 }
 
-# The scaling sweep (scripts/bench.sh --sweep): N waiting request_module()
+# The scaling sweep (scripts/bench/bench.sh --sweep): N waiting request_module()
 # calls from N kthreads (kmodt_storm wait=1), for one name with a modprobe
 # that outlasts the storm (2 s + 1 ms per caller), then for N names with a
 # 1 s modprobe.  Figures per N; passes if every request got its modprobe

@@ -17,7 +17,7 @@
 #
 # Without FILE arguments it also checks that the benchmark's tables in
 # README.md and Documentation/results.md are those of the published run
-# (Documentation/bench/results.json; scripts/bench-docs.py --check).
+# (Documentation/bench/results.json; scripts/bench/bench-docs.py --check).
 #
 # Prints each finding as "file:line:col: level: text [SCnnnn]", then a
 # line per tool, and exits non-zero when a file has findings.
@@ -88,9 +88,9 @@ for f in "${files[@]}"; do
 done
 
 # The benchmark's tables in the documents: each as the published run's
-# JSON has it (scripts/bench-docs.py; make bench-docs rewrites them).
+# JSON has it (scripts/bench/bench-docs.py; make bench-docs rewrites them).
 if (($# == 0)) && [[ -f Documentation/bench/results.json ]]; then
-	if ! out=$(python3 scripts/bench-docs.py --check Documentation/bench/results.json \
+	if ! out=$(python3 scripts/bench/bench-docs.py --check Documentation/bench/results.json \
 		README.md Documentation/results.md 2>&1); then
 		printf '%s\n' "$out"
 		bad=$((bad + 1))

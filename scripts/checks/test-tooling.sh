@@ -236,8 +236,8 @@ for k in base series; do
 	printf 'BOOT-TEST-BEGIN bench\n# RESULT sweep_same_50 callers=50 modprobe_runs=1 failures=0 wall_ms=2000\nok 1 sweep\n' \
 		>"$TMP/boot/$k-bench-smp8-1.log"
 done
-python3 "$ROOT/scripts/bench-report.py" "$TMP/boot" "$TMP/plain" >"$TMP/plain.out" 2>&1
-python3 "$ROOT/scripts/bench-report.py" --sweep "$TMP/boot" "$TMP/sweep" >"$TMP/sweep.out" 2>&1
+python3 "$ROOT/scripts/bench/bench-report.py" "$TMP/boot" "$TMP/plain" >"$TMP/plain.out" 2>&1
+python3 "$ROOT/scripts/bench/bench-report.py" --sweep "$TMP/boot" "$TMP/sweep" >"$TMP/sweep.out" 2>&1
 if grep -q 'smp 8' "$TMP/plain.out" || [[ -e $TMP/plain/sweep-smp8.md ]]; then
 	result 0 "bench-stale: a plain benchmark report shows an -smp 8 sweep of an earlier run"
 elif ! grep -q 'smp 8' "$TMP/sweep.out" || [[ ! -e $TMP/sweep/sweep-smp8.md ]]; then
@@ -252,7 +252,7 @@ fi
 # region naming a table the JSON lacks is an error.
 doc=$TMP/doc.md
 printf 'intro\n<!-- bench-table targets -->\n| typed | by hand |\n<!-- /bench-table -->\nend\n' >"$doc"
-BD=$ROOT/scripts/bench-docs.py
+BD=$ROOT/scripts/bench/bench-docs.py
 python3 "$BD" --check "$TMP/plain/results.json" "$doc" 2>"$TMP/bd1.err"
 bd1=$?
 python3 "$BD" "$TMP/plain/results.json" "$doc" >/dev/null 2>&1
@@ -289,7 +289,7 @@ for k in base series; do
 		printf 'ok 1 real_modprobe\n'
 	} >"$TMP/qboot/$k-bench-real-1.log"
 done
-python3 "$ROOT/scripts/bench-report.py" --title "make demo (quick)" "$TMP/qboot" "$TMP/quick" >"$TMP/quick.out" 2>&1
+python3 "$ROOT/scripts/bench/bench-report.py" --title "make demo (quick)" "$TMP/qboot" "$TMP/quick" >"$TMP/quick.out" 2>&1
 # The same cost over three boots of each kernel is judged, and fails.
 mkdir -p "$TMP/qboot3"
 for k in base series; do
@@ -303,7 +303,7 @@ for k in base series; do
 	printf 'BOOT-TEST-BEGIN lockstat\n# RESULT kernel release=test-%s cpus=2\n# RESULT lock_hold lock=x acq_per_request_2000=2 hold_ns_per_request_2000=%s hold_max_ns_2000=9\nok 1 lock_hold\n' \
 		"$k" "$hold" >"$TMP/qboot3/$k-lockstat-1.log"
 done
-python3 "$ROOT/scripts/bench-report.py" "$TMP/qboot3" "$TMP/quick3" >"$TMP/quick3.out" 2>&1
+python3 "$ROOT/scripts/bench/bench-report.py" "$TMP/qboot3" "$TMP/quick3" >"$TMP/quick3.out" 2>&1
 q3_rc=$?
 if grep -q '^| kmod modprobe runs, 200 callers of one real module | 1 | 200 | 1 | - | yes |$' "$TMP/quick.out" &&
 	grep -q '^| modules loaded, 200 callers of 200 real modules | 200 | 200 | 200 | - | yes |$' "$TMP/quick.out" &&
@@ -531,14 +531,14 @@ refuses() {
 S=$ROOT/scripts
 # 9. bad-input.  An option without its value (these four looped forever).
 refuses "kunit.sh --arch" --arch -- "$S/kunit/kunit.sh" --arch
-refuses "bench.sh --runs" --runs -- "$S/bench.sh" --runs
+refuses "bench.sh --runs" --runs -- "$S/bench/bench.sh" --runs
 refuses "outbox.sh --version" --version -- "$S/series/outbox.sh" --version
 refuses "outbox.sh --prev" --prev -- "$S/series/outbox.sh" --prev
 refuses "models.sh -j" -j -- "$S/checks/models.sh" -j
 refuses "mutants.sh --only ''" --only -- "$S/checks/mutants.sh" --only ''
 refuses "boot-report.py --suffix" --suffix -- python3 "$S/boot/boot-report.py" "$TMP" --suffix
 # Values and names that are not what the script takes.
-refuses "bench.sh --runs 2x" 2x -- "$S/bench.sh" --runs 2x
+refuses "bench.sh --runs 2x" 2x -- "$S/bench/bench.sh" --runs 2x
 refuses "outbox.sh --prev without --version" --prev -- "$S/series/outbox.sh" --prev v1
 refuses "kunit.sh with an unknown suite" nosuch -- "$S/kunit/kunit.sh" --arch um nosuch
 refuses "JOBS=abc" JOBS JOBS=abc -- "$S/checks/check-series.sh" tip
@@ -546,7 +546,7 @@ refuses "PATCHES that does not exist" /nonexistent PATCHES=/nonexistent -- "$S/c
 refuses "TREE that does not exist" "$TMP/no-tree" -- "$S/checks/check-series.sh" tip
 refuses "kunit-compare.py without results" usage -- python3 "$S/kunit/kunit-compare.py"
 refuses "kunit-compare.py with missing results" /nonexistent -- python3 "$S/kunit/kunit-compare.py" /nonexistent /nonexistent
-refuses "bench-report.py --bogus" usage -- python3 "$S/bench-report.py" --bogus "$TMP"
+refuses "bench-report.py --bogus" usage -- python3 "$S/bench/bench-report.py" --bogus "$TMP"
 refuses "boot-report.py without kernels" usage -- python3 "$S/boot/boot-report.py" "$TMP"
 refuses "boot-report.py with a missing directory" /nonexistent -- python3 "$S/boot/boot-report.py" /nonexistent base
 refuses "boot-verdict.py with an unknown kernel" patched -- python3 "$S/boot/boot-verdict.py" --log /dev/null \

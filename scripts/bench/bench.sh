@@ -37,8 +37,8 @@
 # --publish boots nothing: it copies the last run's build/bench/results.json
 # to Documentation/bench/ and its plots to Documentation/img/, and rewrites
 # the benchmark's tables in README.md and Documentation/results.md from
-# that JSON (scripts/bench-docs.py), for a commit.
-. "$(dirname "$0")/lib/lib.sh"
+# that JSON (scripts/bench/bench-docs.py), for a commit.
+. "$(dirname "$0")/../lib/lib.sh"
 
 USAGE="bench.sh [--runs N] [--sweep] | bench.sh --quick | bench.sh --publish"
 runs=${RUNS:-3}
@@ -70,7 +70,7 @@ if [[ -n $publish ]]; then
 	for p in "$BUILD"/bench/*.png; do
 		[[ -f $p ]] && cp "$p" "$ROOT/Documentation/img/"
 	done
-	exec python3 "$ROOT/scripts/bench-docs.py" "$ROOT/Documentation/bench/results.json" \
+	exec python3 "$ROOT/scripts/bench/bench-docs.py" "$ROOT/Documentation/bench/results.json" \
 		"$ROOT/README.md" "$ROOT/Documentation/results.md"
 fi
 
@@ -137,6 +137,6 @@ if [[ -n $sweep ]]; then
 fi
 
 mkdir -p "$BUILD/bench"
-python3 "$ROOT/scripts/bench-report.py" ${sweep:+--sweep} --title "$title" "$BUILD/boot" "$BUILD/bench" || rc=1
+python3 "$ROOT/scripts/bench/bench-report.py" ${sweep:+--sweep} --title "$title" "$BUILD/boot" "$BUILD/bench" || rc=1
 printf '\nresults: %s/bench/  total time: %s\n' "$BUILD" "$(fmt_secs $(($(date +%s) - T0)))"
 exit $rc

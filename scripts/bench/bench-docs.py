@@ -11,7 +11,7 @@ Each FILE may hold regions
     <!-- /bench-table -->
 
 whose contents are the table NAME of RESULTS.json ("tables", written by
-scripts/bench-report.py).  Without --check, rewrites them; with --check,
+scripts/bench/bench-report.py).  Without --check, rewrites them; with --check,
 changes nothing and exits 1 if any region differs from its table, so
 that a table typed or edited by hand does not pass the lint.  A region
 whose table the JSON lacks, or an unclosed region, is an error (exit 1).

@@ -40,7 +40,7 @@ class Run:
 def _load_boot_report():
     """scripts/boot/boot-report.py, whose console-log parser this reuses."""
     spec = importlib.util.spec_from_file_location(
-        "boot_report", os.path.join(os.path.dirname(__file__), "boot", "boot-report.py"))
+        "boot_report", os.path.join(os.path.dirname(__file__), os.pardir, "boot", "boot-report.py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
