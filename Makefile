@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Entry points of the project; the work is done by scripts/*.sh, which print
+# Entry points of the project; the work is done by the scripts in scripts/
+# (a directory per stage: lib, series, checks, kunit, boot, bench), which print
 # their own stages with timestamps.  "make help" lists the targets.
 #
 # Passed through to the scripts: KERNEL_SRC (another kernel git tree to use
