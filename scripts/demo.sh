@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The main job: apply the series, run its KUnit suites under User Mode
 # Linux (the kernel of make check's kunit-um stage, so either target builds
-# it for the other), then a quick benchmark (scripts/bench/bench.sh --quick): the
-# unpatched and the patched kernel built from one config and booted once
+# it for the other), then a quick benchmark (scripts/bench/bench.sh --quick):
+# the unpatched and the patched kernel built from one config and booted once
 # each under QEMU with real processes requesting modules (the scenarios
 # that the series changes, kmod's own modprobe up to 200 callers), and the
 # table of what the series changes.  With RUNS=N it runs the full

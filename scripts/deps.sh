@@ -7,8 +7,9 @@
 # Debian 12 lacks (make fresh-check tests that); make and git themselves
 # must be there before the project can be cloned (README).
 #
-# linux-source-6.12 is installed at the version in scripts/series/base-version,
-# the one the series is made and measured on: the archive serves several.
+# linux-source-6.12 is installed at the version in
+# scripts/series/base-version, the one the series is made and measured on:
+# the archive serves several.
 . "$(dirname "$0")/lib/lib.sh"
 no_args "$@"
 

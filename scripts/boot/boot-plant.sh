@@ -3,8 +3,8 @@
 # The negative test of the boot tests' report scan: on the patched small
 # and debug kernels, a test module (scripts/boot/modules/kmodt_plant.c)
 # WARNs while the scenario modprobe_path runs, and sequential runs after
-# it.  scripts/boot/boot-test.sh --plant passes only if each boot is failed for
-# exactly that warning and its taint (W), both blamed on modprobe_path:
+# it.  scripts/boot/boot-test.sh --plant passes only if each boot is failed
+# for exactly that warning and its taint (W), both blamed on modprobe_path:
 # a warning that the console hid, that went unread, or that was blamed on
 # the wrong scenario fails this check.  The kernels are those of the other
 # boot tests, so nothing is built that they do not build.

@@ -12,8 +12,8 @@
 # that scripts/boot/fails-unpatched lists for the flavour, and pass the
 # others (regression guards); without it, its verdicts are only reported.
 # --series-src DIR: the "series" kernel is built from the worktree DIR,
-# as it is, into DIR/../o-<name of DIR>[-debug] (scripts/checks/mutants.sh boots
-# its mutants so; DIR is best named "check", for ccache).
+# as it is, into DIR/../o-<name of DIR>[-debug] (scripts/checks/mutants.sh
+# boots its mutants so; DIR is best named "check", for ccache).
 # --plant: the negative test of the report scan: a test module WARNs while
 # SCENARIO runs, and the run passes only if every boot fails for that
 # report alone, blamed on SCENARIO.
@@ -23,7 +23,7 @@
 # --tag: a word added to the log names (<kernel><sfx>-NAME-<run>.log), so
 # that a special run does not replace the logs of the usual one.
 #
-# Flavours (config fragments merged onto tinyconfig by scripts/lib/kconfig.sh):
+# Flavours (fragments merged onto tinyconfig by scripts/lib/kconfig.sh):
 #   small  configs/check.config, the config of the series checks: the storm,
 #          kill, nowait, modprobe_path and module-loads-module scenarios.
 #   debug  configs/check.config + kselftest.config + debug.config: KASAN,
@@ -63,8 +63,8 @@
 # The kernel boots with ignore_loglevel, so that every message reaches the
 # console, and /init writes on a second serial port of its own (the log
 # above); at the end of each scenario it adds the kernel log of that
-# scenario and the taint flags.  scripts/boot/boot-verdict.py then fails a boot
-# on a missing end marker, a plan or verdicts other than the scenarios
+# scenario and the taint flags.  scripts/boot/boot-verdict.py then fails a
+# boot on a missing end marker, a plan or verdicts other than the scenarios
 # asked for (scripts/boot/scenarios), any kernel report (WARNING, BUG,
 # Oops, KASAN, KCSAN, lockdep, RCU stall, hung task, kmemleak...) or taint,
 # each named with the scenario it happened in, and on a scenario that

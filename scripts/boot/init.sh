@@ -52,8 +52,8 @@ REAL_MAX=$(arg real_max)
 # test modules, the stand-in modprobe and pm_test; the debug kernel (KASAN,
 # lockdep, kmemleak, fault injection, test_kmod) adds the ones that need
 # those, and ends with a kmemleak scan.  A scenario whose kernel support is
-# missing fails: nothing is skipped.  The benchmark (scripts/bench/bench.sh) runs
-# the figures it compares, and with boot_test.sweep=1 the scaling sweep.
+# missing fails: nothing is skipped.  The benchmark (scripts/bench/bench.sh)
+# runs the figures it compares, and with boot_test.sweep=1 the scaling sweep.
 SCENARIOS=$(awk -v f="$FLAVOUR" '$1 == f { $1 = ""; print }' /etc/boot-test/scenarios)
 [ "$(arg sweep)" = 1 ] && SCENARIOS="$SCENARIOS sweep"
 # A "FLAVOUR+" line: scenarios that run only when boot_test.only names them.
@@ -1104,11 +1104,11 @@ fork_chain() {
 	[ "$r" = 400 ] && [ "$t_deep" -le $((2 * t_top)) ]
 }
 
-# The scaling sweep (scripts/bench/bench.sh --sweep): N waiting request_module()
-# calls from N kthreads (kmodt_storm wait=1), for one name with a modprobe
-# that outlasts the storm (2 s + 1 ms per caller), then for N names with a
-# 1 s modprobe.  Figures per N; passes if every request got its modprobe
-# (one run per name) and none failed.
+# The scaling sweep (scripts/bench/bench.sh --sweep): N waiting
+# request_module() calls from N kthreads (kmodt_storm wait=1), for one name
+# with a modprobe that outlasts the storm (2 s + 1 ms per caller), then for N
+# names with a 1 s modprobe.  Figures per N; passes if every request got its
+# modprobe (one run per name) and none failed.
 sweep() {
 	ok=0
 	# Each live request of the patched throttle is one struct kmod_request
@@ -1277,6 +1277,7 @@ fi
 dump_dmesg end
 report_taint end
 echo "BOOT-TEST-END"
-# What scripts/boot/boot-verdict.py times the reboot from (see reboot_orphans).
+# What scripts/boot/boot-verdict.py times the reboot from (see
+# reboot_orphans).
 echo "boot-test: reboot" >/dev/kmsg
 reboot -f

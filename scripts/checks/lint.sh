@@ -12,8 +12,8 @@
 # "disable=SCnnnn" on the line before, with the reason after it; never
 # for a whole file or the whole run.
 #
-# scripts/checks/lint-pending lists files whose findings are known and not fixed
-# yet, with the number of them: such a file fails only when it has more.
+# scripts/checks/lint-pending lists files whose findings are known and not
+# fixed yet, with the number of them: such a file fails only when it has more.
 #
 # Without FILE arguments it also checks that the benchmark's tables in
 # README.md and Documentation/results.md are those of the published run
@@ -61,7 +61,8 @@ else
 	done
 fi
 
-# pending FILE: the number of findings scripts/checks/lint-pending allows FILE.
+# pending FILE: the number of findings scripts/checks/lint-pending allows
+# FILE.
 pending() {
 	awk -v f="$1" '$1 == f { print $2; found = 1 } END { if (!found) print 0 }' \
 		"$ROOT/scripts/checks/lint-pending" 2>/dev/null || echo 0

@@ -11,10 +11,10 @@
 # in the worktree build/mutant/check, the mutant is applied on top, and its
 # tests run: the KUnit suites under UML (scripts/kunit/kunit.sh --tag mutant,
 # build directory build/kunit-um-check-mutant), or those scenarios on the
-# mutant's boot kernel (scripts/boot/boot-test.sh --series-src, build directory
-# build/mutant/o-check[-debug]).  A mutant is caught if its tests fail on
-# it; before the mutants, the same tests must pass on the unmutated tip
-# (the control), or no failure would mean anything.
+# mutant's boot kernel (scripts/boot/boot-test.sh --series-src, build
+# directory build/mutant/o-check[-debug]).  A mutant is caught if its tests
+# fail on it; before the mutants, the same tests must pass on the unmutated
+# tip (the control), or no failure would mean anything.
 #
 # Prints a table (mutant, what it undoes, the cases or scenarios that
 # caught it, seconds), also written to build/mutants/results.md, and exits

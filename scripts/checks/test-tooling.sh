@@ -43,25 +43,27 @@
 #                 a reference in a -DBASE block at the base, and passes
 #                 once the reference is right.
 #   kunit-compare the unit tests of kunit-compare.py (test_kunit_compare.py)
-#                 on the recorded JSON of both UML runs in scripts/kunit/testdata/
+#                 on the recorded JSON of both UML runs in
+#                 scripts/kunit/testdata/
 #   boot-verdict  the unit tests of boot-verdict.py (test_boot_verdict.py):
 #                 each of its checks fails a made-up boot that it must fail.
 #   boot-options  boot-test.sh refuses, before it builds anything, an
 #                 unknown --only name, --runs 0, an unknown kernel or
 #                 flavour, and an option without its value, each with one
 #                 line that names the problem.
-#   lint          scripts/checks/lint.sh fails on a shell script with a shellcheck
-#                 finding and on a Python file with a pyflakes finding, and
-#                 shows the finding; it passes the same files once fixed.
+#   lint          scripts/checks/lint.sh fails on a shell script with
+#                 a shellcheck finding and on a Python file with a
+#                 pyflakes finding, and shows the finding; it passes the
+#                 same files once fixed.
 #   bad-input     each script refuses a wrong command line or environment
 #                 (an option without its value, an unknown argument or
 #                 name, a KERNEL_SRC or BASE that is not a kernel tree or
-#                 ref, a linux-source-6.12 other than scripts/series/base-version,
-#                 a disk with too little room, ...) within 20 s, with a
-#                 non-zero exit status and one line on stderr, "error: ..."
-#                 or "usage: ...", that names what is wrong.  One case per
-#                 input, on a small fake kernel tree and scratch BUILD and
-#                 TREE, so nothing real is touched.
+#                 ref, a linux-source-6.12 other than
+#                 scripts/series/base-version, a disk with too little room,
+#                 ...) within 20 s, with a non-zero exit status and one line
+#                 on stderr, "error: ..." or "usage: ...", that names what is
+#                 wrong.  One case per input, on a small fake kernel tree and
+#                 scratch BUILD and TREE, so nothing real is touched.
 #   sbin-path     with a user's PATH (no sbin directory), the scripts find
 #                 capsh and depmod, which Debian installs in /sbin.
 #   no-apply      make kunit, make demo, make outbox and make mutants, on a

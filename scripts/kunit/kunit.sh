@@ -6,8 +6,8 @@
 #
 # --tag NAME keeps the build directory and the log of this run apart
 # (build/kunit-<arch>-<tree>-NAME, kunit-<arch>-<tree>-<suites>-NAME.log):
-# scripts/checks/mutants.sh tests its mutants so, never in the build directory of
-# the series.
+# scripts/checks/mutants.sh tests its mutants so, never in the build directory
+# of the series.
 # --series tests patches/ as committed: it applies them in build/check
 # (scripts/checks/check-series.sh tip) and tests that tree.
 # SUITE is a directory under kunit/ holding a .kunitconfig (default: all).

@@ -109,8 +109,8 @@ check_kernel_src() {
 # --- The base and the disk ----------------------------------------------
 
 # The Debian linux-source-6.12 version the series is made and measured on,
-# from scripts/series/base-version.  KMOD_BASE_VERSION=<version> expects another
-# one; KMOD_BASE_VERSION=any takes whatever version is installed.
+# from scripts/series/base-version.  KMOD_BASE_VERSION=<version> expects
+# another one; KMOD_BASE_VERSION=any takes whatever version is installed.
 base_version() {
 	if [[ -n ${KMOD_BASE_VERSION:-} ]]; then
 		printf '%s\n' "$KMOD_BASE_VERSION"
@@ -402,8 +402,8 @@ norm_diag() {
 		-e 's|[[:space:]]\+$||'
 }
 
-# kunit_log ARCH SRC SUITE [TAG]: where scripts/kunit/kunit.sh keeps kunit.py's output
-# for SUITE run on tree SRC.
+# kunit_log ARCH SRC SUITE [TAG]: where scripts/kunit/kunit.sh keeps
+# kunit.py's output for SUITE run on tree SRC.
 kunit_log() { printf '%s/logs/kunit-%s-%s-%s%s.log\n' "$BUILD" "$1" "$(basename "$2")" "$3" "${4:+-$4}"; }
 
 # kunit_json ARCH SRC SUITE [TAG]: the results of that run, as kunit.py's
