@@ -93,5 +93,5 @@ check-debug: deps ## the boot tests on the patched debug kernel (KASAN, lockdep,
 	@scripts/series/tree.sh --base
 	@scripts/check.sh --debug
 
-fresh-check: ## the README's commands on a fresh Debian 12: a debootstrap minbase root, as root and as a user with sudo (needs root and the network; FRESH_REBUILD=1: debootstrap again)
+fresh-check: ## the README's commands on a fresh Debian 12: a debootstrap minbase root, as root and as a user with sudo (needs root and the network; FRESH_REBUILD=1: debootstrap again; FRESH_FULL=1: make deps and the whole make check in it, as root, about an hour)
 	@scripts/fresh-check.sh

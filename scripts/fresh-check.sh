@@ -17,6 +17,11 @@
 #   FRESH_REBUILD=1   debootstrap again (the minbase root is kept between
 #                     runs in build/fresh/minbase; the copies are not)
 #   FRESH_AS="root sudo"  the runs to do, in that order (default both)
+#   FRESH_FULL=1      run the README's "all the tests" command instead of
+#                     the checks that build no kernel: make deps, then
+#                     make check, as root only unless FRESH_AS says
+#                     otherwise (about an hour on two cores: the cold
+#                     time of make check on a fresh machine)
 #   FRESH_KEEP=1      keep the copies (build/fresh/root, build/fresh/sudo)
 #                     after a run that passed; a failed run's is always kept
 . "$(dirname "$0")/lib/lib.sh"
@@ -26,7 +31,13 @@ FRESH=$BUILD/fresh
 MINBASE=$FRESH/minbase
 FLOGS=$FRESH/logs
 SUITE=bookworm
-read -r -a FRESH_AS <<<"${FRESH_AS:-root sudo}"
+FRESH_FULL=${FRESH_FULL:-0}
+[[ $FRESH_FULL == 0 || $FRESH_FULL == 1 ]] || die "FRESH_FULL=$FRESH_FULL: 0 or 1"
+if [[ $FRESH_FULL == 1 ]]; then
+	read -r -a FRESH_AS <<<"${FRESH_AS:-root}"
+else
+	read -r -a FRESH_AS <<<"${FRESH_AS:-root sudo}"
+fi
 for m in "${FRESH_AS[@]}"; do
 	[[ $m == root || $m == sudo ]] || die "FRESH_AS=${FRESH_AS[*]}: each run is 'root' or 'sudo', not '$m'"
 done
@@ -43,6 +54,8 @@ FRESH_STEPS=(
 	"scripts/checks/check-series.sh apply checkpatch kernel-doc docs"
 	"scripts/checks/test-checks.sh apply checkpatch kernel-doc maintainers docs rebase"
 )
+# FRESH_FULL=1: the README's command for all the tests, cold.
+[[ $FRESH_FULL == 1 ]] && FRESH_STEPS=("make deps" "make check")
 
 # readme_says: every command of FRESH_STEPS (and the prerequisites lines)
 # must be in README.md word for word, so that this check cannot drift
@@ -62,7 +75,7 @@ become_root() {
 		die "make fresh-check needs root (debootstrap, mount, chroot): run it as root, or install sudo"
 	info "re-running as root with sudo"
 	exec sudo env BUILD="$BUILD" FRESH_REBUILD="${FRESH_REBUILD:-}" \
-		FRESH_AS="${FRESH_AS[*]}" FRESH_KEEP="${FRESH_KEEP:-}" "$0"
+		FRESH_AS="${FRESH_AS[*]}" FRESH_KEEP="${FRESH_KEEP:-}" FRESH_FULL="$FRESH_FULL" "$0"
 }
 
 # archive_entries: "URI SUITE" for each Debian 12 entry (bookworm,
