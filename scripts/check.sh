@@ -48,6 +48,18 @@ else
 	STAGES=("${CHECK_STAGES[@]}")
 fi
 
+# The outbox stage writes the emails as make outbox would, From: and
+# Signed-off-by: git's user.name and user.email, and make outbox refuses
+# without them.  A fresh machine or a CI runner has none and sends
+# nothing: give make check one of its own, through git's environment so
+# that no configuration file changes.
+if [[ $tier == check ]] && ! { git -C "$ROOT" config user.name && git -C "$ROOT" config user.email; } >/dev/null; then
+	info "check.sh: git has no user.name or user.email; the outbox stage writes its emails as 'kmod series check <check@localhost>'"
+	export GIT_CONFIG_COUNT=2
+	export GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="kmod series check"
+	export GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1="check@localhost"
+fi
+
 : >"$RESULTS"
 t0=$(date +%s)
 for entry in "${STAGES[@]}"; do
