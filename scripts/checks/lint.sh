@@ -17,7 +17,9 @@
 #
 # Without FILE arguments it also checks that the benchmark's tables in
 # README.md and Documentation/results.md are those of the published run
-# (Documentation/bench/results.json; scripts/bench/bench-docs.py --check).
+# (Documentation/bench/results.json; scripts/bench/bench-docs.py --check),
+# and that every relative link of the Markdown documents leads to a file
+# and heading that exist (scripts/checks/md_links.py).
 #
 # Prints each finding as "file:line:col: level: text [SCnnnn]", then a
 # line per tool, and exits non-zero when a file has findings.
@@ -93,6 +95,16 @@ done
 if (($# == 0)) && [[ -f Documentation/bench/results.json ]]; then
 	if ! out=$(python3 scripts/bench/bench-docs.py --check Documentation/bench/results.json \
 		README.md Documentation/results.md 2>&1); then
+		printf '%s\n' "$out"
+		bad=$((bad + 1))
+	fi
+fi
+
+# The links between the project's documents: every file a relative link
+# names exists, and every #anchor is one of its headings (md_links.py).
+if (($# == 0)); then
+	mapfile -t docs < <(project_files | grep '\.md$' | grep -v '^patches/')
+	if ! out=$(python3 scripts/checks/md_links.py "${docs[@]}" 2>&1); then
 		printf '%s\n' "$out"
 		bad=$((bad + 1))
 	fi

@@ -55,6 +55,9 @@
 #                 a shellcheck finding and on a Python file with a
 #                 pyflakes finding, and shows the finding; it passes the
 #                 same files once fixed.
+#   md-links      md_links.py fails on a link to a heading that is not
+#                 there (a heading inside a code block does not count) or
+#                 to a missing file, and names it; good links pass.
 #   bad-input     each script refuses a wrong command line or environment
 #                 (an option without its value, an unknown argument or
 #                 name, a KERNEL_SRC or BASE that is not a kernel tree or
@@ -439,6 +442,34 @@ if [[ -z $why ]]; then
 	result 1 "lint: a shellcheck and a pyflakes finding each fail lint.sh and are shown"
 else
 	result 0 "lint:$why"
+fi
+
+# 8b. md-links: a link to a heading that is not there, or to a missing
+# file, fails md_links.py and is named; the same link to a heading that is
+# there passes.
+mkdir -p "$TMP/md/doc"
+# shellcheck disable=SC2016 # the backquotes are Markdown, not a command
+printf '# Top\n\n## Boot tests (`boot-test.sh`)\n\n```\n## not a heading\n```\n' >"$TMP/md/doc/a.md"
+printf 'See [x](doc/a.md#boot-tests-boot-testsh) and [y](#top).\n' >"$TMP/md/good.md"
+printf 'See [x](doc/a.md#boot-tests-scriptsboot-testsh).\n' >"$TMP/md/bad.md"
+printf 'See [x](doc/b.md) and [y](doc/a.md#not-a-heading).\n' >"$TMP/md/gone.md"
+printf '# Top\n' >"$TMP/md/top.md"
+cat "$TMP/md/good.md" >>"$TMP/md/top.md"
+why=
+python3 "$ROOT/scripts/checks/md_links.py" "$TMP/md/top.md" >"$TMP/md.out" 2>&1 ||
+	why+=" good links failed: $(head -n 1 "$TMP/md.out");"
+python3 "$ROOT/scripts/checks/md_links.py" "$TMP/md/bad.md" >"$TMP/md.out" 2>&1 &&
+	why+=" a missing heading passed;"
+grep -q 'bad.md:1: .*boot-tests-scriptsboot-testsh: no such heading' "$TMP/md.out" ||
+	why+=" the missing heading was not named;"
+python3 "$ROOT/scripts/checks/md_links.py" "$TMP/md/gone.md" >"$TMP/md.out" 2>&1 &&
+	why+=" a missing file passed;"
+[[ $(grep -c 'gone.md:1: ' "$TMP/md.out") == 2 ]] ||
+	why+=" not both broken links named: $(tr '\n' '|' <"$TMP/md.out");"
+if [[ -z $why ]]; then
+	result 1 "md-links: a link to a missing heading or file fails md_links.py and is named"
+else
+	result 0 "md-links:$why"
 fi
 
 
