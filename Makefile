@@ -39,7 +39,7 @@ test-checks: deps ## negative test: each check of check-series (and make rebase)
 	@scripts/series/tree.sh --base
 	@scripts/checks/test-checks.sh
 
-lint: deps ## shellcheck and pyflakes on every shell and Python script of the project (seconds)
+lint: deps ## shellcheck and pyflakes on every shell and Python script of the project, and the links between its documents (seconds)
 	@scripts/checks/lint.sh
 
 models: deps ## model-check the umh and kmod protocols with spin (models/): every property, negative models must fail, and the C lines the models cite; about a minute

@@ -111,6 +111,8 @@ TARGETS: List[Target] = [
      "< 1000", lambda s, b: s < 1000, False),
     ("orphan_recovery.served_ms", "ms until served, 50 slots held by stuck orphans",
      "< 15000", lambda s, b: s < 15000, False),
+    ("idle_head.others_ms", "ms until 10 callers are served, head caller idle",
+     "< 1000", lambda s, b: s < 1000, False),
 ]
 
 
@@ -339,6 +341,8 @@ def detail_tables(runs: Dict[str, List[Run]]) -> Dict[str, str]:
         ("recursion: helpers started", "recursion.helpers"),
         ("stuck orphans: ms until a new request is served", "orphan_recovery.served_ms"),
         ("killed queued caller: ms from SIGKILL to exit", "killed_queued.linger_ms"),
+        ("head caller that does not run: ms until 10 others are served",
+         "idle_head.others_ms"),
     ]
     path = ["| case | unpatched | patched |", "|---|---|---|"]
     found = False
