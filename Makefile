@@ -3,15 +3,27 @@
 # (a directory per stage: lib, series, checks, kunit, boot, bench), which print
 # their own stages with timestamps.  "make help" lists the targets.
 #
-# Passed through to the scripts: KERNEL_SRC (another kernel git tree to use
-# instead of Debian's source), BASE (its ref the series applies to), JOBS.
+# The knobs a user may set (the README's table), taken from make's command
+# line only ("make bench RUNS=5"): the same names left in the environment,
+# say a KERNEL_SRC or BUILD exported for another project, are dropped, so
+# that nothing steers a target but what its command line says.
+KNOBS := KERNEL_SRC BASE TREE BUILD PATCHES JOBS KMOD_BASE_VERSION \
+	KMOD_SPACE_CHECK RUNS ONLY FLAVOUR KERNELS BASE_ONLY PLANT SWEEP V PREV \
+	CONTINUE ABORT REBASE_BUILD REBASE_DOCS FRESH_REBUILD FRESH_AS \
+	FRESH_KEEP FRESH_FULL
+$(foreach k,$(KNOBS),$(if $(filter environment%,$(origin $(k))),$(eval undefine $(k))))
+# The names the scripts hand one another; never from the user's shell.
+unexport ROOT SRC WT LOGS RESULTS KARCH SRCARCH CHECK_WT CHECK_OUT \
+	CHECK_CONFIG CHECK_STATE STRICT_CONFIG DOCS_DIRS CHANGELOG \
+	SERIES_BRANCH DEBIAN_SRC_TARBALL KSELFTEST_ONLY KMOD_SERIES_BUILD_LOCK \
+	REBASE_DIR REBASE_BRANCH REBASE_CHECKS QEMU_TIMEOUT BOOT_APPEND \
+	FRESH_STEPS
 
 SHELL := /bin/bash
 comma := ,
 .DEFAULT_GOAL := help
-TREE ?= $(CURDIR)/build/linux
+TREE ?= $(or $(BUILD),$(CURDIR)/build)/linux
 export TREE
-export KERNEL_SRC BASE JOBS
 
 .PHONY: help demo deps tree regen check-series test-checks lint models kunit kunit-unpatched boot-test bench bench-docs selftest mutants outbox rebase check check-debug fresh-check
 

@@ -67,6 +67,10 @@
 #                 on stderr, "error: ..." or "usage: ...", that names what is
 #                 wrong.  One case per input, on a small fake kernel tree and
 #                 scratch BUILD and TREE, so nothing real is touched.
+#   make-knobs    the Makefile takes its knobs from its command line and
+#                 drops them from the environment (an exported RUNS, BUILD
+#                 or KERNEL_SRC changes nothing), and hands the scripts
+#                 none of the names they pass one another (ROOT, SRC, WT).
 #   sbin-path     with a user's PATH (no sbin directory), the scripts find
 #                 capsh and depmod, which Debian installs in /sbin.
 #   no-apply      make kunit, make demo, make outbox and make mutants, on a
@@ -470,6 +474,30 @@ if [[ -z $why ]]; then
 	result 1 "md-links: a link to a missing heading or file fails md_links.py and is named"
 else
 	result 0 "md-links:$why"
+fi
+
+
+# 8c. make-knobs: a knob on make's command line reaches the scripts; the
+# same knob, or a name the scripts pass one another, exported by the
+# user's shell does not.  make -n prints the recipes without running them.
+# shellcheck disable=SC2016 # $$ is make's, for the recipe's shell
+show='knob-env: ; @echo "ROOT=$${ROOT-unset} SRC=$${SRC-unset} WT=$${WT-unset} RUNS=$${RUNS-unset} BUILD=$${BUILD-unset} KERNEL_SRC=$${KERNEL_SRC-unset}"'
+why=
+got=$(env ROOT=/nonexistent SRC=/x WT=/x RUNS=7 BUILD=/b KERNEL_SRC=/k \
+	make -s -C "$ROOT" --no-print-directory --eval "$show" knob-env 2>&1)
+[[ $got == "ROOT=unset SRC=unset WT=unset RUNS=unset BUILD=unset KERNEL_SRC=unset" ]] ||
+	why+=" from the environment the scripts got: $got;"
+got=$(make -s -C "$ROOT" --no-print-directory --eval "$show" knob-env RUNS=7 BUILD=/b KERNEL_SRC=/k 2>&1)
+[[ $got == "ROOT=unset SRC=unset WT=unset RUNS=7 BUILD=/b KERNEL_SRC=/k" ]] ||
+	why+=" from the command line the scripts got: $got;"
+env RUNS=7 make -n -C "$ROOT" --no-print-directory bench 2>&1 | grep -q -- '--runs' &&
+	why+=" an exported RUNS reached bench.sh;"
+make -n -C "$ROOT" --no-print-directory bench RUNS=7 2>&1 | grep -q -- 'bench.sh --runs 7' ||
+	why+=" RUNS=7 on the command line did not reach bench.sh;"
+if [[ -z $why ]]; then
+	result 1 "make-knobs: knobs come from make's command line only; the scripts' own names never from the shell"
+else
+	result 0 "make-knobs:$why"
 fi
 
 
