@@ -37,7 +37,7 @@
 # --publish boots nothing: it copies the last run's build/bench/results.json
 # to Documentation/bench/ and its plots to Documentation/img/, and rewrites
 # the benchmark's tables in README.md and Documentation/results.md from
-# that JSON (scripts/bench/bench-docs.py), for a commit.
+# that JSON (scripts/kmodtest/bench_docs.py), for a commit.
 . "$(dirname "$0")/../lib/lib.sh"
 
 USAGE="bench.sh [--runs N] [--sweep] | bench.sh --quick | bench.sh --publish"
@@ -70,7 +70,7 @@ if [[ -n $publish ]]; then
 	for p in "$BUILD"/bench/*.png; do
 		[[ -f $p ]] && cp "$p" "$ROOT/Documentation/img/"
 	done
-	exec python3 "$ROOT/scripts/bench/bench-docs.py" "$ROOT/Documentation/bench/results.json" \
+	exec python3 "$ROOT/scripts/kmodtest" bench_docs "$ROOT/Documentation/bench/results.json" \
 		"$ROOT/README.md" "$ROOT/Documentation/results.md"
 fi
 
@@ -137,6 +137,6 @@ if [[ -n $sweep ]]; then
 fi
 
 mkdir -p "$BUILD/bench"
-python3 "$ROOT/scripts/bench/bench-report.py" ${sweep:+--sweep} --title "$title" "$BUILD/boot" "$BUILD/bench" || rc=1
+python3 "$ROOT/scripts/kmodtest" bench_report ${sweep:+--sweep} --title "$title" "$BUILD/boot" "$BUILD/bench" || rc=1
 printf '\nresults: %s/bench/  total time: %s\n' "$BUILD" "$(fmt_secs $(($(date +%s) - T0)))"
 exit $rc

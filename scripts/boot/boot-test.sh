@@ -63,7 +63,7 @@
 # The kernel boots with ignore_loglevel, so that every message reaches the
 # console, and /init writes on a second serial port of its own (the log
 # above); at the end of each scenario it adds the kernel log of that
-# scenario and the taint flags.  scripts/boot/boot-verdict.py then fails a
+# scenario and the taint flags.  scripts/kmodtest/boot_verdict.py then fails a
 # boot on a missing end marker, a plan or verdicts other than the scenarios
 # asked for (scripts/boot/scenarios), any kernel report (WARNING, BUG,
 # Oops, KASAN, KCSAN, lockdep, RCU stall, hung task, kmemleak...) or taint,
@@ -141,7 +141,7 @@ SCENARIO_FILE=$ROOT/scripts/boot/scenarios
 # error here, not a boot that runs nothing and passes.
 sweep=
 [[ ${BOOT_APPEND:-} == *boot_test.sweep=1* ]] && sweep=--sweep
-plan=$(python3 "$ROOT/scripts/boot/boot-verdict.py" --list-plan --log /dev/null --console /dev/null \
+plan=$(python3 "$ROOT/scripts/kmodtest" boot_verdict --list-plan --log /dev/null --console /dev/null \
 	--kernel series --flavour "$flavour" --scenarios "$SCENARIO_FILE" --only "$only" \
 	${plant:+--plant "$plant"} $sweep) || exit 1
 [[ -n $plan ]] || die "boot-test.sh: no scenario to run"
@@ -367,7 +367,7 @@ boot() {
 		msg "FAIL: $k: QEMU timed out after ${QEMU_TIMEOUT}s"
 		bad=1
 	fi
-	python3 "$ROOT/scripts/boot/boot-verdict.py" --log "$log" --console "$console" \
+	python3 "$ROOT/scripts/kmodtest" boot_verdict --log "$log" --console "$console" \
 		--kernel "$k" --flavour "$flavour" --scenarios "$SCENARIO_FILE" \
 		--only "$only" $sweep ${expect:+--expect "$expect"} ${plant:+--plant "$plant"} ||
 		bad=1
@@ -397,7 +397,7 @@ check_kunit() {
 			/^# KUNIT-SUITE-END/ { on = 0 } on' |
 			python3 "$src/tools/testing/kunit/kunit.py" parse --json="$out.json" >"$out" 2>&1
 		passed=1
-		verdict=$(python3 "$ROOT/scripts/kunit/kunit-compare.py" --check "$out.json" 2>&1) || passed=0
+		verdict=$(python3 "$ROOT/scripts/kmodtest" kunit_compare --check "$out.json" 2>&1) || passed=0
 		msg "  [kunit $suite] $verdict"
 		((passed)) || { msg "FAIL: $k: KUnit suite $suite at boot: failures, skips or no results (parsed: $out)"; bad=1; }
 	done
@@ -436,5 +436,5 @@ for ((r = 1; r <= nruns; r++)); do
 done
 
 # shellcheck disable=SC2086  # one argument per kernel
-python3 "$ROOT/scripts/boot/boot-report.py" "$BOOT" --suffix "$sfx" $kernels || fail=1
+python3 "$ROOT/scripts/kmodtest" boot_report "$BOOT" --suffix "$sfx" $kernels || fail=1
 exit $fail

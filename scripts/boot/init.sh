@@ -820,7 +820,7 @@ suspend_orphans() {
 # that counts these until they exit makes every reboot (and kexec,
 # poweroff) wait 5 s, then shuts the devices down with helpers enabled
 # again.  Only the setup is judged here; the reboot comes after the last
-# scenario, and scripts/boot/boot-verdict.py judges its time on the console:
+# scenario, and scripts/kmodtest/boot_verdict.py judges its time on the console:
 # from the "boot-test: reboot" mark /init writes just before reboot(2) to
 # the kernel's "reboot: Restarting system".  So it must be the last
 # scenario of its flavour.
@@ -1277,7 +1277,7 @@ fi
 dump_dmesg end
 report_taint end
 echo "BOOT-TEST-END"
-# What scripts/boot/boot-verdict.py times the reboot from (see
+# What scripts/kmodtest/boot_verdict.py times the reboot from (see
 # reboot_orphans).
 echo "boot-test: reboot" >/dev/kmsg
 reboot -f

@@ -17,7 +17,7 @@
 #
 # Without FILE arguments it also checks that the benchmark's tables in
 # README.md and Documentation/results.md are those of the published run
-# (Documentation/bench/results.json; scripts/bench/bench-docs.py --check),
+# (Documentation/bench/results.json; scripts/kmodtest/bench_docs.py --check),
 # and that every relative link of the Markdown documents leads to a file
 # and heading that exist (scripts/checks/md_links.py).
 #
@@ -91,9 +91,9 @@ for f in "${files[@]}"; do
 done
 
 # The benchmark's tables in the documents: each as the published run's
-# JSON has it (scripts/bench/bench-docs.py; make bench-docs rewrites them).
+# JSON has it (scripts/kmodtest/bench_docs.py; make bench-docs rewrites them).
 if (($# == 0)) && [[ -f Documentation/bench/results.json ]]; then
-	if ! out=$(python3 scripts/bench/bench-docs.py --check Documentation/bench/results.json \
+	if ! out=$(python3 scripts/kmodtest bench_docs --check Documentation/bench/results.json \
 		README.md Documentation/results.md 2>&1); then
 		printf '%s\n' "$out"
 		bad=$((bad + 1))

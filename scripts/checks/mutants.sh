@@ -88,7 +88,7 @@ run_kunit() {
 	json=$(kunit_json um "$WT" "$(kunit_name "${suites[@]}")" mutant)
 	SRC=$WT "$ROOT/scripts/kunit/kunit.sh" --arch um --tag mutant >"$OUT/$label.out" 2>&1
 	[[ -s $json ]] || return 2
-	python3 "$ROOT/scripts/kunit/kunit-compare.py" --failed "$json" || return 2
+	python3 "$ROOT/scripts/kmodtest" kunit_compare --failed "$json" || return 2
 	# A report in the kernel log fails kunit.sh without failing a case.
 	grep -q '^FAIL: kunit .*reports' "$OUT/$label.out" && echo "kernel report"
 	return 0

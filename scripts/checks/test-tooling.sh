@@ -22,14 +22,14 @@
 #   fork-chain    a command run 300 processes below its caller has 300 more
 #                 ancestors (counted through /proc), and its exit status
 #                 comes back up.
-#   bench-stale   bench-report.py reports the -smp 8 sweep only when asked
+#   bench-stale   bench_report.py reports the -smp 8 sweep only when asked
 #                 (bench.sh --sweep): the logs an earlier "make bench
 #                 SWEEP=1" left must not show up in a plain "make bench".
 #   bench-docs    the tables of README.md and Documentation/results.md are
 #                 the benchmark JSON's: a table typed by hand fails
-#                 bench-docs.py --check, and passes once rewritten.
+#                 bench_docs.py --check, and passes once rewritten.
 #   bench-quick   with the storms of kmod's modprobe stopped at 200
-#                 callers (bench.sh --quick), bench-report.py judges the
+#                 callers (bench.sh --quick), bench_report.py judges the
 #                 targets of 200 callers, not of 2000 it has no data for,
 #                 and leaves the rows past 200 out of its tables; a ratio
 #                 target is judged only with three boots of each kernel;
@@ -42,10 +42,10 @@
 #                 patch has moved, with the line the name is on now, reads
 #                 a reference in a -DBASE block at the base, and passes
 #                 once the reference is right.
-#   kunit-compare the unit tests of kunit-compare.py (test_kunit_compare.py)
+#   kunit-compare the unit tests of kunit_compare.py (test_kunit_compare.py)
 #                 on the recorded JSON of both UML runs in
-#                 scripts/kunit/testdata/
-#   boot-verdict  the unit tests of boot-verdict.py (test_boot_verdict.py):
+#                 scripts/kmodtest/tests/testdata/
+#   boot-verdict  the unit tests of boot_verdict.py (test_boot_verdict.py):
 #                 each of its checks fails a made-up boot that it must fail.
 #   boot-options  boot-test.sh refuses, before it builds anything, an
 #                 unknown --only name, --runs 0, an unknown kernel or
@@ -245,8 +245,8 @@ for k in base series; do
 	printf 'BOOT-TEST-BEGIN bench\n# RESULT sweep_same_50 callers=50 modprobe_runs=1 failures=0 wall_ms=2000\nok 1 sweep\n' \
 		>"$TMP/boot/$k-bench-smp8-1.log"
 done
-python3 "$ROOT/scripts/bench/bench-report.py" "$TMP/boot" "$TMP/plain" >"$TMP/plain.out" 2>&1
-python3 "$ROOT/scripts/bench/bench-report.py" --sweep "$TMP/boot" "$TMP/sweep" >"$TMP/sweep.out" 2>&1
+python3 "$ROOT/scripts/kmodtest" bench_report "$TMP/boot" "$TMP/plain" >"$TMP/plain.out" 2>&1
+python3 "$ROOT/scripts/kmodtest" bench_report --sweep "$TMP/boot" "$TMP/sweep" >"$TMP/sweep.out" 2>&1
 if grep -q 'smp 8' "$TMP/plain.out" || [[ -e $TMP/plain/sweep-smp8.md ]]; then
 	result 0 "bench-stale: a plain benchmark report shows an -smp 8 sweep of an earlier run"
 elif ! grep -q 'smp 8' "$TMP/sweep.out" || [[ ! -e $TMP/sweep/sweep-smp8.md ]]; then
@@ -261,15 +261,14 @@ fi
 # region naming a table the JSON lacks is an error.
 doc=$TMP/doc.md
 printf 'intro\n<!-- bench-table targets -->\n| typed | by hand |\n<!-- /bench-table -->\nend\n' >"$doc"
-BD=$ROOT/scripts/bench/bench-docs.py
-python3 "$BD" --check "$TMP/plain/results.json" "$doc" 2>"$TMP/bd1.err"
+python3 "$ROOT/scripts/kmodtest" bench_docs --check "$TMP/plain/results.json" "$doc" 2>"$TMP/bd1.err"
 bd1=$?
-python3 "$BD" "$TMP/plain/results.json" "$doc" >/dev/null 2>&1
+python3 "$ROOT/scripts/kmodtest" bench_docs "$TMP/plain/results.json" "$doc" >/dev/null 2>&1
 bd2=$?
-python3 "$BD" --check "$TMP/plain/results.json" "$doc" 2>/dev/null
+python3 "$ROOT/scripts/kmodtest" bench_docs --check "$TMP/plain/results.json" "$doc" 2>/dev/null
 bd3=$?
 printf '<!-- bench-table no_such -->\n<!-- /bench-table -->\n' >"$TMP/doc2.md"
-python3 "$BD" --check "$TMP/plain/results.json" "$TMP/doc2.md" 2>"$TMP/bd4.err"
+python3 "$ROOT/scripts/kmodtest" bench_docs --check "$TMP/plain/results.json" "$TMP/doc2.md" 2>"$TMP/bd4.err"
 bd4=$?
 if [[ $bd1 == 1 && $bd2 == 0 && $bd3 == 0 && $bd4 == 1 ]] &&
 	grep -q 'modprobe runs, 200 callers of one name' "$doc" && ! grep -q typed "$doc" &&
@@ -298,7 +297,7 @@ for k in base series; do
 		printf 'ok 1 real_modprobe\n'
 	} >"$TMP/qboot/$k-bench-real-1.log"
 done
-python3 "$ROOT/scripts/bench/bench-report.py" --title "make demo (quick)" "$TMP/qboot" "$TMP/quick" >"$TMP/quick.out" 2>&1
+python3 "$ROOT/scripts/kmodtest" bench_report --title "make demo (quick)" "$TMP/qboot" "$TMP/quick" >"$TMP/quick.out" 2>&1
 # The same cost over three boots of each kernel is judged, and fails.
 mkdir -p "$TMP/qboot3"
 for k in base series; do
@@ -312,7 +311,7 @@ for k in base series; do
 	printf 'BOOT-TEST-BEGIN lockstat\n# RESULT kernel release=test-%s cpus=2\n# RESULT lock_hold lock=x acq_per_request_2000=2 hold_ns_per_request_2000=%s hold_max_ns_2000=9\nok 1 lock_hold\n' \
 		"$k" "$hold" >"$TMP/qboot3/$k-lockstat-1.log"
 done
-python3 "$ROOT/scripts/bench/bench-report.py" "$TMP/qboot3" "$TMP/quick3" >"$TMP/quick3.out" 2>&1
+python3 "$ROOT/scripts/kmodtest" bench_report "$TMP/qboot3" "$TMP/quick3" >"$TMP/quick3.out" 2>&1
 q3_rc=$?
 if grep -q '^| kmod modprobe runs, 200 callers of one real module | 1 | 200 | 1 | - | yes |$' "$TMP/quick.out" &&
 	grep -q '^| modules loaded, 200 callers of 200 real modules | 200 | 200 | 200 | - | yes |$' "$TMP/quick.out" &&
@@ -378,7 +377,7 @@ else
 fi
 
 # 6. boot-verdict
-if python3 "$ROOT/scripts/boot/test_boot_verdict.py" >"$TMP/verdict.out" 2>&1; then
+if python3 "$ROOT/scripts/kmodtest/tests/test_boot_verdict.py" >"$TMP/verdict.out" 2>&1; then
 	result 1 "boot-verdict: $(grep -o 'Ran [0-9]* tests' "$TMP/verdict.out")"
 else
 	result 0 "boot-verdict: unit tests failed:"
@@ -386,7 +385,7 @@ else
 fi
 
 # 6b. kunit-compare
-if python3 "$ROOT/scripts/kunit/test_kunit_compare.py" >"$TMP/kcompare.out" 2>&1; then
+if python3 "$ROOT/scripts/kmodtest/tests/test_kunit_compare.py" >"$TMP/kcompare.out" 2>&1; then
 	result 1 "kunit-compare: $(grep -o 'Ran [0-9]* tests' "$TMP/kcompare.out")"
 else
 	result 0 "kunit-compare: unit tests failed:"
@@ -597,7 +596,7 @@ refuses "outbox.sh --version" --version -- "$S/series/outbox.sh" --version
 refuses "outbox.sh --prev" --prev -- "$S/series/outbox.sh" --prev
 refuses "models.sh -j" -j -- "$S/checks/models.sh" -j
 refuses "mutants.sh --only ''" --only -- "$S/checks/mutants.sh" --only ''
-refuses "boot-report.py --suffix" --suffix -- python3 "$S/boot/boot-report.py" "$TMP" --suffix
+refuses "boot_report.py --suffix" --suffix -- python3 "$S/kmodtest" boot_report "$TMP" --suffix
 # Values and names that are not what the script takes.
 refuses "bench.sh --runs 2x" 2x -- "$S/bench/bench.sh" --runs 2x
 refuses "outbox.sh --prev without --version" --prev -- "$S/series/outbox.sh" --prev v1
@@ -605,14 +604,15 @@ refuses "kunit.sh with an unknown suite" nosuch -- "$S/kunit/kunit.sh" --arch um
 refuses "JOBS=abc" JOBS JOBS=abc -- "$S/checks/check-series.sh" tip
 refuses "PATCHES that does not exist" /nonexistent PATCHES=/nonexistent -- "$S/checks/check-series.sh" apply
 refuses "TREE that does not exist" "$TMP/no-tree" -- "$S/checks/check-series.sh" tip
-refuses "kunit-compare.py without results" usage -- python3 "$S/kunit/kunit-compare.py"
-refuses "kunit-compare.py with missing results" /nonexistent -- python3 "$S/kunit/kunit-compare.py" /nonexistent /nonexistent
-refuses "bench-report.py --bogus" usage -- python3 "$S/bench/bench-report.py" --bogus "$TMP"
-refuses "boot-report.py without kernels" usage -- python3 "$S/boot/boot-report.py" "$TMP"
-refuses "boot-report.py with a missing directory" /nonexistent -- python3 "$S/boot/boot-report.py" /nonexistent base
-refuses "boot-verdict.py with an unknown kernel" patched -- python3 "$S/boot/boot-verdict.py" --log /dev/null \
+refuses "kmodtest with an unknown module" bogus -- python3 "$S/kmodtest" bogus
+refuses "kunit_compare.py without results" usage -- python3 "$S/kmodtest" kunit_compare
+refuses "kunit_compare.py with missing results" /nonexistent -- python3 "$S/kmodtest" kunit_compare /nonexistent /nonexistent
+refuses "bench_report.py --bogus" usage -- python3 "$S/kmodtest" bench_report --bogus "$TMP"
+refuses "boot_report.py without kernels" usage -- python3 "$S/kmodtest" boot_report "$TMP"
+refuses "boot_report.py with a missing directory" /nonexistent -- python3 "$S/kmodtest" boot_report /nonexistent base
+refuses "boot_verdict.py with an unknown kernel" patched -- python3 "$S/kmodtest" boot_verdict --log /dev/null \
 	--console /dev/null --kernel patched --flavour small --scenarios "$S/boot/scenarios"
-refuses "boot-verdict.py with a missing log" /nonexistent -- python3 "$S/boot/boot-verdict.py" --log /nonexistent \
+refuses "boot_verdict.py with a missing log" /nonexistent -- python3 "$S/kmodtest" boot_verdict --log /nonexistent \
 	--console /dev/null --kernel series --flavour small --scenarios "$S/boot/scenarios"
 refuses "models.sh -j abc" abc -- "$S/checks/models.sh" -j abc
 refuses "models.sh with a filter that matches nothing" nosuchmodel -- "$S/checks/models.sh" nosuchmodel

@@ -24,7 +24,7 @@ SRC=$variant "$ROOT/scripts/kunit/kunit.sh" --arch um "${suites[@]}" >/dev/null 
 json=$(kunit_json um "$variant" "$(kunit_name "${suites[@]}")")
 [[ -s $json ]] ||
 	die "FAIL: the unpatched run gave no results (log: $(kunit_log um "$variant" "$(kunit_name "${suites[@]}")"))"
-failed=$(python3 "$ROOT/scripts/kunit/kunit-compare.py" --failed "$json") ||
+failed=$(python3 "$ROOT/scripts/kmodtest" kunit_compare --failed "$json") ||
 	die "FAIL: the results of the unpatched run could not be read ($json)"
 got=$(sort <<<"$failed" | sed '/^$/d')
 msg "suites ${suites[*]} on the unpatched code, failing as expected:"
@@ -34,7 +34,7 @@ printf '%s\n' "${got:-(none)}" | sed 's/^/  - /' >&2
 series_json=$(kunit_json um "$BUILD/check" "$(kunit_name "${suites[@]}")")
 if [[ -s $series_json ]]; then
 	msg "results whose verdict the series changes (series: $series_json):"
-	python3 "$ROOT/scripts/kunit/kunit-compare.py" "$series_json" "$json" >&2
+	python3 "$ROOT/scripts/kmodtest" kunit_compare "$series_json" "$json" >&2
 fi
 if [[ $got != "$want" ]]; then
 	msg "FAIL: the failures on the unpatched code differ from kunit/*/fails-unpatched:"

@@ -104,9 +104,9 @@ run_one() {
 	# The verdict is the JSON's: results there, every one passed.  A case
 	# that skipped asserted nothing: the test kernel is quiet, so a skip
 	# means something is wrong with the run.
-	if ! python3 "$ROOT/scripts/kunit/kunit-compare.py" --check "$json" >&2 || ((rc != 0)); then
+	if ! python3 "$ROOT/scripts/kmodtest" kunit_compare --check "$json" >&2 || ((rc != 0)); then
 		msg "FAIL: kunit $suite on $arch: failures or skips (kunit.py exit $rc; log: $log)"
-		python3 "$ROOT/scripts/kunit/kunit-compare.py" --failed "$json" | sed 's/^/  failed: /' >&2
+		python3 "$ROOT/scripts/kmodtest" kunit_compare --failed "$json" | sed 's/^/  failed: /' >&2
 		return 1
 	fi
 	[[ -s $bdir/test.log ]] || { msg "FAIL: kunit $suite on $arch: no kernel log $bdir/test.log"; return 1; }

@@ -407,7 +407,7 @@ norm_diag() {
 kunit_log() { printf '%s/logs/kunit-%s-%s-%s%s.log\n' "$BUILD" "$1" "$(basename "$2")" "$3" "${4:+-$4}"; }
 
 # kunit_json ARCH SRC SUITE [TAG]: the results of that run, as kunit.py's
-# JSON (scripts/kunit/kunit-compare.py reads them).
+# JSON (scripts/kmodtest/kunit_compare.py reads them).
 kunit_json() { local l; l=$(kunit_log "$@"); printf '%s.json\n' "${l%.log}"; }
 
 # kunit_name SUITE...: the name of a run of those suites, for kunit_log.

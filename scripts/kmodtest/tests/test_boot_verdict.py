@@ -1,23 +1,23 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Unit tests of boot-verdict.py on made-up boots: each check must fail
+"""Unit tests of kmodtest.boot_verdict on made-up boots: each check must fail
 the boot it is there to fail, and pass a clean one.
 
-Run: python3 scripts/boot/test_boot_verdict.py (the tooling stage of make check
-runs it).
+Run: python3 scripts/kmodtest/tests/test_boot_verdict.py (the tooling stage
+of make check runs it).
 """
 
-import importlib.util
 import os
+import sys
 import tempfile
 import unittest
 from typing import Dict, List, Optional
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location(
-    "boot_verdict", os.path.join(HERE, "boot-verdict.py"))
-bv = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bv)
+# The package is two directories up: run as a file, not with -m.
+sys.path.insert(0, os.path.join(HERE, os.pardir, os.pardir))
+
+from kmodtest import boot_verdict as bv  # noqa: E402
 
 PLAN = ["alpha", "beta", "gamma"]
 

@@ -1,19 +1,19 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Unit tests of kunit-compare.py on recorded runs: kunit.py's JSON of
+"""Unit tests of kmodtest.kunit_compare on recorded runs: kunit.py's JSON of
 the project's suites under UML, on the series (every case passes) and on
 the unpatched code (the cases of kunit/*/fails-unpatched fail), recorded
-in scripts/kunit/testdata/, and on small made-up runs for the edge cases.
+in testdata/ beside this file, and on small made-up runs for the edge cases.
 
-Run: python3 scripts/kunit/test_kunit_compare.py (the tooling stage of make
-check runs it).
+Run: python3 scripts/kmodtest/tests/test_kunit_compare.py (the tooling stage
+of make check runs it).
 """
 
 import contextlib
-import importlib.util
 import io
 import json
 import os
+import sys
 import tempfile
 import unittest
 from typing import Any, Dict, List
@@ -22,16 +22,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "testdata")
 SERIES = os.path.join(DATA, "kunit-um-series.json")
 UNPATCHED = os.path.join(DATA, "kunit-um-unpatched.json")
-_spec = importlib.util.spec_from_file_location(
-    "kunit_compare", os.path.join(HERE, "kunit-compare.py"))
-kc = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(kc)
+# The package is two directories up: run as a file, not with -m.
+sys.path.insert(0, os.path.join(HERE, os.pardir, os.pardir))
+
+from kmodtest import kunit_compare as kc  # noqa: E402
 
 
 def expected_failures() -> List[str]:
     """The names kunit/*/fails-unpatched list, comments left out."""
     names: List[str] = []
-    kunit = os.path.join(HERE, os.pardir, os.pardir, "kunit")
+    kunit = os.path.join(HERE, os.pardir, os.pardir, os.pardir, "kunit")
     for suite in sorted(os.listdir(kunit)):
         path = os.path.join(kunit, suite, "fails-unpatched")
         if os.path.isfile(path):
@@ -42,10 +42,10 @@ def expected_failures() -> List[str]:
 
 
 def run_main(*args: str) -> tuple:
-    """kunit-compare.py's exit status, stdout and stderr for ARGS."""
+    """kunit_compare.py's exit status, stdout and stderr for ARGS."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = kc.main(["kunit-compare.py", *args])
+        rc = kc.main(["kunit_compare.py", *args])
     return rc, out.getvalue(), err.getvalue()
 
 

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """Read the results of kunit.py runs from their --json files.
 
-    kunit-compare.py PATCHED_JSON BASE_JSON
-    kunit-compare.py --failed JSON
-    kunit-compare.py --check JSON
+    kunit_compare.py PATCHED_JSON BASE_JSON
+    kunit_compare.py --failed JSON
+    kunit_compare.py --check JSON
 
 Each JSON file is what "kunit.py run --json=FILE" (or "kunit.py parse
 --json=FILE") writes: suites as groups, cases as test cases, and a
@@ -24,7 +24,7 @@ import os
 import sys
 from typing import Any, Dict, Iterator, List, Tuple
 
-USAGE = ('usage: kunit-compare.py PATCHED_JSON BASE_JSON | --failed JSON'
+USAGE = ('usage: kunit_compare.py PATCHED_JSON BASE_JSON | --failed JSON'
          ' | --check JSON')
 
 

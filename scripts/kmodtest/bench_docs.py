@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """The benchmark's tables in the documents, from its JSON.
 
-Usage: bench-docs.py [--check] RESULTS.json FILE...
+Usage: bench_docs.py [--check] RESULTS.json FILE...
 
 Each FILE may hold regions
 
@@ -11,7 +11,7 @@ Each FILE may hold regions
     <!-- /bench-table -->
 
 whose contents are the table NAME of RESULTS.json ("tables", written by
-scripts/bench/bench-report.py).  Without --check, rewrites them; with --check,
+scripts/kmodtest/bench_report.py).  Without --check, rewrites them; with --check,
 changes nothing and exits 1 if any region differs from its table, so
 that a table typed or edited by hand does not pass the lint.  A region
 whose table the JSON lacks, or an unclosed region, is an error (exit 1).
@@ -51,13 +51,13 @@ def main() -> int:
     if check:
         args = args[1:]
     if len(args) < 2 or any(a.startswith("-") for a in args):
-        print("usage: bench-docs.py [--check] RESULTS.json FILE...", file=sys.stderr)
+        print("usage: bench_docs.py [--check] RESULTS.json FILE...", file=sys.stderr)
         return 2
     try:
         with open(args[0]) as f:
             tables = json.load(f)["tables"]
     except (OSError, ValueError, KeyError) as e:
-        print(f"bench-docs.py: {args[0]}: no benchmark tables ({e})", file=sys.stderr)
+        print(f"bench_docs.py: {args[0]}: no benchmark tables ({e})", file=sys.stderr)
         return 1
     bad = 0
     for path in args[1:]:
@@ -65,16 +65,16 @@ def main() -> int:
             with open(path) as f:
                 text = f.read()
         except OSError as e:
-            print(f"bench-docs.py: {e}", file=sys.stderr)
+            print(f"bench_docs.py: {e}", file=sys.stderr)
             return 1
         out, problems = render(text, tables, path)
         for p in problems:
-            print(f"bench-docs.py: {p}", file=sys.stderr)
+            print(f"bench_docs.py: {p}", file=sys.stderr)
         bad |= bool(problems)
         if out == text:
             continue
         if check:
-            print(f"bench-docs.py: {path}: a benchmark table differs from {args[0]} "
+            print(f"bench_docs.py: {path}: a benchmark table differs from {args[0]} "
                   "(make bench-docs writes them)", file=sys.stderr)
             bad = 1
         elif not problems:

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Summarise the console logs of the boot tests side by side.
 
-Usage: boot-report.py BOOTDIR [--suffix SFX] KERNEL...
+Usage: boot_report.py BOOTDIR [--suffix SFX] KERNEL...
 
 Reads BOOTDIR/<kernel><SFX>-<run>.log, as written by scripts/boot/boot-test.sh
 (SFX is "-debug" for the debug flavour, empty for the small one), and
@@ -11,11 +11,10 @@ every scenario ("# RESULT <scenario> key=value ..."), the median over the
 runs of each kernel with its range, the ratio patched/base, and the KTAP
 verdicts; with reboot_orphans, also reboot_orphans.reboot_ms, the time of
 the final reboot read from the boot's console (<kernel><SFX>-<run>.console,
-as boot-verdict.py reads it).  Prints the Markdown table.
+as boot_verdict.py reads it).  Prints the Markdown table.
 """
 
 import glob
-import importlib.util
 import json
 import os
 import re
@@ -23,19 +22,9 @@ import statistics
 import sys
 from typing import Dict, List, Optional
 
-
-def _verdict_module():
-    """scripts/boot/boot-verdict.py, whose name is not a module name."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "boot-verdict.py")
-    spec = importlib.util.spec_from_file_location("boot_verdict", path)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from kmodtest.boot_verdict import REBOOT_SCENARIO, reboot_ms
 
 
-_verdict = _verdict_module()
-reboot_ms, REBOOT_SCENARIO = _verdict.reboot_ms, _verdict.REBOOT_SCENARIO
 
 RESULT = re.compile(r"^# RESULT (\S+) (.*)$")
 VERDICT = re.compile(r"^(ok|not ok) \d+ (\S+)")
@@ -78,7 +67,7 @@ def parse_log(path: str, figures: Figures, verdicts: Dict[str, List[str]],
 
 
 def console_reboot_ms(path: str) -> Optional[float]:
-    """The time of the boot's final reboot on its console (boot-verdict.py)."""
+    """The time of the boot's final reboot on its console (boot_verdict.py)."""
     try:
         with open(path, errors="replace") as f:
             return reboot_ms(f.readlines())
@@ -96,7 +85,7 @@ def fmt(values: List[float]) -> str:
     return text
 
 
-USAGE = "usage: boot-report.py BOOTDIR [--suffix SFX] KERNEL..."
+USAGE = "usage: boot_report.py BOOTDIR [--suffix SFX] KERNEL..."
 
 
 def main() -> int:

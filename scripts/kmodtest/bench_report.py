@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """The benchmark's report: targets, medians, ratios, plots.
 
-Usage: bench-report.py [--sweep] BOOTDIR OUTDIR
+Usage: bench_report.py [--sweep] BOOTDIR OUTDIR
 
 Reads BOOTDIR/{base,series}-bench-<run>.log (scripts/boot/boot-test.sh
 --flavour bench) and writes OUTDIR/results.md, OUTDIR/results.json and
@@ -16,7 +16,6 @@ missed.
 """
 
 import glob
-import importlib.util
 import json
 import os
 import re
@@ -24,6 +23,8 @@ import statistics
 import sys
 import time
 from typing import Callable, Dict, List, Optional, Tuple
+
+from kmodtest import boot_report as BOOT_REPORT
 
 KERNELS = ("base", "series")
 
@@ -37,20 +38,10 @@ class Run:
         self.events: Dict[str, List[Tuple[str, int]]] = {}
 
 
-def _load_boot_report():
-    """scripts/boot/boot-report.py, whose console-log parser this reuses."""
-    spec = importlib.util.spec_from_file_location(
-        "boot_report", os.path.join(os.path.dirname(__file__), os.pardir, "boot", "boot-report.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-BOOT_REPORT = _load_boot_report()
 
 
 def parse(path: str) -> Run:
-    """Figures (boot-report.py's parser) and EVENTS blocks of one log."""
+    """Figures (boot_report.py's parser) and EVENTS blocks of one log."""
     run = Run()
     figures: Dict[str, List[float]] = {}
     BOOT_REPORT.parse_log(path, figures, {}, run.info)
@@ -477,7 +468,7 @@ def main() -> int:
     if len(args) >= 2 and args[0] == "--title":
         title, args = args[1], args[2:]
     if len(args) != 2 or any(a.startswith("-") for a in args):
-        print("usage: bench-report.py [--sweep] [--title TEXT] BOOTDIR OUTDIR",
+        print("usage: bench_report.py [--sweep] [--title TEXT] BOOTDIR OUTDIR",
               file=sys.stderr)
         return 2
     bootdir, outdir = args

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """The verdict on one boot of the boot tests.
 
-Usage: boot-verdict.py --log LOG --console CONSOLE --kernel base|series
+Usage: boot_verdict.py --log LOG --console CONSOLE --kernel base|series
                        --flavour F --scenarios FILE [--only A,B] [--sweep]
                        [--expect FILE] [--plant SCENARIO]
 
@@ -51,7 +51,9 @@ def read_splats(path: str) -> "re.Pattern[str]":
     return re.compile("|".join(alts))
 
 
-SPLATS = read_splats(os.path.join(os.path.dirname(os.path.abspath(__file__)), "splats"))
+# The list is shared with the guest's /init, which lives in scripts/boot/.
+SPLATS = read_splats(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                  os.pardir, "boot", "splats"))
 # The taint flags, bit by bit, as the kernel prints them (kernel/panic.c).
 TAINT_LETTERS = "PFSRMBUDAWCIOELKXTNJ"
 # Out-of-tree modules (the test modules) and KUnit: the tests' own doing.

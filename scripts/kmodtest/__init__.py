@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The parsers and reports of the project's tests.
+
+boot_verdict   judges one boot of the boot tests from its console log
+boot_report    summarises the boots of each kernel side by side
+bench_report   the benchmark's tables, JSON and plots from its boots
+bench_docs     those tables into the documents, or a check that they match
+kunit_compare  reads kunit.py's JSON: verdicts, failures, two runs compared
+
+Each runs as "python3 scripts/kmodtest NAME ARGS..." (or "python3 -m
+kmodtest.NAME" with scripts/ on PYTHONPATH); the unit tests in tests/
+run on recorded logs and made-up ones.
+"""
