@@ -3,7 +3,10 @@
 
 boot_verdict   judges one boot of the boot tests from its console log
 boot_report    summarises the boots of each kernel side by side
-bench_report   the benchmark's tables, JSON and plots from its boots
+bench_report   the benchmark's targets, tables, JSON and plots from its boots,
+               made of bench_runs (the boots' figures, table cells),
+               bench_tables (the tables beyond the targets) and
+               bench_plots (the PNG plots)
 bench_docs     those tables into the documents, or a check that they match
 kunit_compare  reads kunit.py's JSON: verdicts, failures, two runs compared
 
