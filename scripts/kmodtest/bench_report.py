@@ -15,7 +15,6 @@ Prints the Markdown table.  Exits 1 if a target of the patched kernel is
 missed.
 """
 
-import glob
 import json
 import os
 import statistics
@@ -24,7 +23,7 @@ import time
 from typing import Callable, Dict, List, Optional, Tuple
 
 from kmodtest.bench_plots import plot_kill_refill, plot_real, plot_sweep
-from kmodtest.bench_runs import KERNELS, Run, Runs, parse, spread
+from kmodtest.bench_runs import KERNELS, Runs, boots, spread
 from kmodtest.bench_tables import (REAL_NS, TABLE_TITLES, detail_tables,
                                    kselftest_table, real_fs_table, sweep_data,
                                    sweep_table)
@@ -137,12 +136,6 @@ def target_table(runs: Runs, nruns: Dict[str, int]) -> Tuple[str, List[dict], in
         "alternating; medians with the range in parentheses; QEMU/TCG "
         "-smp 2 -icount shift=0,sleep=off (guest time counts instructions).\n")
     return table, results, missed
-
-
-def boots(bootdir: str, kernel: str, kind: str) -> List[Run]:
-    """The boots BOOTDIR/KERNEL-KIND-<run>.log, parsed, in run order."""
-    return [parse(p) for p in sorted(glob.glob(
-        os.path.join(bootdir, f"{kernel}-{kind}-[0-9]*.log")))]
 
 
 def main() -> int:

@@ -7,6 +7,8 @@ modprobe start and end events.  Every table of the benchmark shows a
 figure as the median of each kernel's boots with their range.
 """
 
+import glob
+import os
 import statistics
 from typing import Callable, Dict, List, Optional, Tuple
 
@@ -46,6 +48,12 @@ def parse(path: str) -> Run:
                 if len(parts) >= 2 and parts[0] in ("start", "end"):
                     events.append((parts[0], int(parts[1])))
     return run
+
+
+def boots(bootdir: str, kernel: str, kind: str) -> List[Run]:
+    """The boots BOOTDIR/KERNEL-KIND-<run>.log, parsed, in run order."""
+    return [parse(p) for p in sorted(glob.glob(
+        os.path.join(bootdir, f"{kernel}-{kind}-[0-9]*.log")))]
 
 
 def spread(values: List[float]) -> str:

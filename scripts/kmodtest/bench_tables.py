@@ -5,13 +5,11 @@ Each function returns its table, or None when the boots have none of its
 figures (a quick run has no lockstat boots, only --sweep has the sweep).
 """
 
-import glob
-import os
 import re
 from typing import Dict, List, Optional, Tuple
 
-from kmodtest.bench_runs import (KERNELS, Column, Runs, cells, figure_table, has,
-                                 parse, spread)
+from kmodtest.bench_runs import (KERNELS, Column, Runs, boots, cells, figure_table,
+                                 has, spread)
 
 # The queue lengths of the real modprobe storms and of wakeups.
 REAL_NS = (50, 200, 600, 2000)
@@ -164,8 +162,7 @@ def kselftest_table(bootdir: str) -> Optional[str]:
     and the patched/unpatched ratio of the time per round; None if there
     are no such logs.  A test that failed stopped early: its time per
     round still compares, its total does not."""
-    runs = {k: [parse(p) for p in sorted(glob.glob(
-        os.path.join(bootdir, f"{k}-debug-kmod-[0-9]*.log")))] for k in KERNELS}
+    runs = {k: boots(bootdir, k, "debug-kmod") for k in KERNELS}
     if not all(runs.values()):
         return None
     head = ["kmod.sh test", "unpatched: s, rounds, rc", "patched: s, rounds, rc",
